@@ -65,6 +65,33 @@ export class CardValidationError extends InputError {
   }
 }
 
+/** Why a pickle or joblib file could not be read. */
+export type PickleProblem = 'not-pickle' | 'truncated' | 'corrupt' | 'limit' | 'unsupported';
+
+/**
+ * A pickle or joblib file that cannot be inspected: not a pickle, cut short, malformed, or past a
+ * safety limit (exit 2). It carries what was found before the problem, so that a dangerous import
+ * seen in a broken file is still reported.
+ */
+export class PickleFormatError extends InputError {
+  readonly problem: PickleProblem;
+  /** Byte offset of the problem in the (decompressed) pickle stream, when known. */
+  readonly offset: number | undefined;
+  /** `module.name` of every global imported before the problem, in order of appearance. */
+  readonly globalsSeen: readonly string[];
+
+  constructor(
+    problem: PickleProblem,
+    message: string,
+    options: MctErrorOptions & { location?: string; offset?: number; globalsSeen?: readonly string[] } = {},
+  ) {
+    super(message, options);
+    this.problem = problem;
+    this.offset = options.offset;
+    this.globalsSeen = options.globalsSeen ?? [];
+  }
+}
+
 /** Something failed while doing the work: I/O, a remote service, an environment problem (exit 1). */
 export class RuntimeFailure extends MctError {
   readonly exitCode = EXIT_RUNTIME;
