@@ -1,0 +1,171 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { CardValidationError, InputError } from '../errors.js';
+import { isV001, migrateV001ToV002 } from './migrate.js';
+import { MCT_SCHEMA_VERSION, modelCardSchema, unwrapOptional, type ModelCard } from './schema.js';
+
+export type CardCheck = { ok: true; card: ModelCard; migratedFrom?: '0.0.1' } | { ok: false; issues: string[] };
+
+type PathKey = PropertyKey;
+
+function formatPath(path: readonly PathKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text ? `.${String(key)}` : String(key);
+  }
+  return text || '(root)';
+}
+
+function valueAt(document: unknown, path: readonly PathKey[]): unknown {
+  let node = document;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function schemaAt(path: readonly PathKey[]): z.ZodType | undefined {
+  let node: z.ZodType = modelCardSchema;
+  for (const key of path) {
+    node = unwrapOptional(node);
+    if (node instanceof z.ZodObject && typeof key === 'string') {
+      const child = (node.shape as Record<string, z.ZodType>)[key];
+      if (!child) return undefined;
+      node = child;
+    } else if (node instanceof z.ZodArray && typeof key === 'number') {
+      node = node.element as z.ZodType;
+    } else {
+      return undefined;
+    }
+  }
+  return unwrapOptional(node);
+}
+
+function shapeOf(schema: z.ZodType | undefined): string | undefined {
+  const meta = schema?.meta() as { shape?: string } | undefined;
+  return meta?.shape;
+}
+
+function describeExpected(schema: z.ZodType | undefined, fallback: string): string {
+  if (!schema) return fallback;
+  const shape = shapeOf(schema);
+  if (shape) return shape;
+  if (schema instanceof z.ZodArray) {
+    const itemShape = shapeOf(unwrapOptional(schema.element as z.ZodType));
+    return itemShape ? `a list of ${itemShape}` : 'a list';
+  }
+  if (schema instanceof z.ZodObject) return 'an object';
+  if (schema instanceof z.ZodString) return 'a string';
+  return fallback;
+}
+
+function describeActual(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return `a number (${value})`;
+    case 'boolean':
+      return `a boolean (${value})`;
+    case 'object':
+      return 'an object';
+    default:
+      return 'nothing';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, document: unknown): string[] {
+  const path = issue.path;
+  const where = formatPath(path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map(
+        (key) =>
+          `${formatPath([...path, key])}: unknown field; Model Card Toolkit v0.0.2 has no such field and rejects cards that carry it`,
+      );
+    case 'invalid_type': {
+      const actual = valueAt(document, path);
+      const expected = describeExpected(schemaAt(path), issue.expected);
+      let text = `${where}: expected ${expected}, got ${describeActual(actual)}`;
+      if (typeof actual === 'number' || typeof actual === 'boolean') text += `; write it as a string: "${String(actual)}"`;
+      const last = path.at(-1);
+      if (last === 'data' && actual !== null && typeof actual === 'object' && !Array.isArray(actual)) {
+        text += '; a v0.0.1 card needs "schema_version": "0.0.1" to be migrated';
+      }
+      return [text];
+    }
+    case 'invalid_value':
+      if (path.length === 1 && path[0] === 'schema_version') {
+        return [`schema_version: unsupported version ${JSON.stringify(valueAt(document, path))}; use "0.0.2" (or "0.0.1" to migrate an old card)`];
+      }
+      return [`${where}: ${issue.message}`];
+    default:
+      return [`${where}: ${issue.message}`];
+  }
+}
+
+/**
+ * Checks a parsed document against MCT schema v0.0.2, migrating a v0.0.1 document first.
+ * Returns every path-level problem instead of the first, for `card validate`.
+ */
+export function checkCard(document: unknown): CardCheck {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    return { ok: false, issues: [`(root): expected a Model Card object, got ${describeActual(document)}`] };
+  }
+  const migrated = isV001(document);
+  const candidate = migrated ? migrateV001ToV002(document as Parameters<typeof migrateV001ToV002>[0]) : document;
+  const result = modelCardSchema.safeParse(candidate);
+  if (!result.success) {
+    return { ok: false, issues: result.error.issues.flatMap((issue) => describeIssue(issue, candidate)) };
+  }
+  return migrated ? { ok: true, card: result.data, migratedFrom: '0.0.1' } : { ok: true, card: result.data };
+}
+
+/** Parses a document into a v0.0.2 ModelCard or throws a CardValidationError naming every problem. */
+export function parseCard(document: unknown, source = 'card'): ModelCard {
+  const check = checkCard(document);
+  if (!check.ok) throw new CardValidationError(source, check.issues);
+  return { ...check.card, schema_version: MCT_SCHEMA_VERSION };
+}
+
+/** Parses JSON or YAML text (chosen by the file name; JSON is YAML too) into plain data. */
+export function parseCardText(text: string, source: string): unknown {
+  const isJson = extname(source).toLowerCase() === '.json';
+  try {
+    if (isJson) return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    const document = YAML.parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: true });
+    if (document.errors.length > 0) throw document.errors[0];
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(`not valid ${isJson ? 'JSON' : 'YAML'}: ${detail}`, {
+      location: source,
+      hint: `fix the syntax${isJson ? '' : ' (JSON is accepted too)'}`,
+      cause: error,
+    });
+  }
+}
+
+/** Reads a JSON or YAML file; a missing or unreadable file is an InputError naming it. */
+export async function readDocument(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
+    throw new InputError(`cannot read: ${reason}`, { location: path, hint: 'check the path', cause: error });
+  }
+  return parseCardText(text, path);
+}
+
+/** Loads a Model Card from a .json, .yaml or .yml file. */
+export async function loadCardFile(path: string): Promise<ModelCard> {
+  return parseCard(await readDocument(path), path);
+}

@@ -1,0 +1,40 @@
+import { relative } from 'node:path';
+import type { CardFiles } from '../card/write.js';
+import type { ModelCard } from '../card/schema.js';
+import type { GlobalOptions } from './output.js';
+import { Reporter } from './output.js';
+
+function display(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** Reports written card files: a JSON summary with --json, a line per file otherwise. */
+export function reportCard(
+  reporter: Reporter,
+  options: GlobalOptions,
+  command: string,
+  card: ModelCard,
+  files: CardFiles,
+  extra: Record<string, unknown> = {},
+): void {
+  const summary = {
+    command,
+    dry_run: options.dryRun,
+    card: { name: card.model_details?.name, version: card.model_details?.version?.name },
+    files,
+    ...extra,
+  };
+  const labels: Array<[keyof CardFiles, string]> = [
+    ['html', 'HTML'],
+    ['md', 'Markdown'],
+    ['json', 'MCT JSON'],
+    ['sidecar', 'Extensions'],
+  ];
+  const lines = ['Model card written:'];
+  for (const [key, label] of labels) {
+    const path = files[key];
+    if (path) lines.push(`  ${label}: ${display(path)}`);
+  }
+  reporter.result(summary, lines);
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { EXIT_RUNTIME, EXIT_USAGE, isMctError } from '../errors.js';
+import { printError } from './output.js';
+import { buildProgram } from './program.js';
+
+/** Runs the CLI and returns the exit code; errors never escape as stack traces unless --verbose. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end through here too, with exit code 0; commander has printed them.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (isMctError(error)) {
+      printError(error.oneLine);
+      if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    printError(`unexpected failure: ${message} — re-run with --verbose and report it if it persists`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT_RUNTIME;
+  }
+}
+
+process.exitCode = await runCli(process.argv.slice(2));
