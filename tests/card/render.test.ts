@@ -1,0 +1,178 @@
+import { marked } from 'marked';
+import { describe, expect, it } from 'vitest';
+import { parseCard } from '../../src/card/parse.js';
+import { renderCard } from '../../src/card/render.js';
+import type { ModelCard } from '../../src/card/schema.js';
+import { activeContent } from '../helpers/html.js';
+import { readFixture } from '../helpers/mct-schema.js';
+
+// A 1x1 PNG: what a graphic's image holds (bare base64, no data: prefix).
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+const complete: ModelCard = {
+  model_details: {
+    name: 'Penguins RF',
+    overview: 'Predicts species.',
+    documentation: 'Trained on Palmer Penguins.',
+    owners: [{ name: 'Ana', contact: 'ana@example.com' }, { name: 'Luis' }],
+    version: { name: 'v2', date: '2024-05-01', diff: 'More trees.' },
+    licenses: [{ identifier: 'Apache-2.0' }],
+    references: [{ reference: 'https://example.org/model' }],
+    citations: [{ style: 'APA', citation: 'Gorman et al. (2014)' }],
+    path: 'models/penguins.json',
+  },
+  model_parameters: {
+    model_architecture: 'Random forest, 100 trees',
+    data: [
+      {
+        name: 'penguins-train',
+        description: '266 rows',
+        link: 'https://example.org/data.csv',
+        sensitive: { sensitive_data: ['island'] },
+        graphics: { description: 'Class balance of the training set', collection: [{ name: 'balance', image: PNG }] },
+      },
+    ],
+    input_format: 'CSV row',
+    input_format_map: [{ key: 'bill_length_mm', value: 'float' }],
+    output_format: 'species',
+    output_format_map: [{ key: 'species', value: 'Adelie | Chinstrap | Gentoo' }],
+  },
+  quantitative_analysis: {
+    performance_metrics: [
+      { type: 'accuracy', value: '0.985', confidence_interval: { lower_bound: '0.92', upper_bound: '0.997' } },
+      { type: 'f1', value: '0.97', slice: 'Adelie' },
+    ],
+    graphics: { description: 'Confusion matrix', collection: [{ name: 'confusion', image: PNG }] },
+  },
+  considerations: {
+    users: [{ description: 'Ecologists' }],
+    use_cases: [{ description: 'Species triage' }],
+    limitations: [{ description: 'Three species only' }],
+    tradeoffs: [{ description: 'Speed vs depth' }],
+    ethical_considerations: [{ name: 'Misuse', mitigation_strategy: 'Human review' }],
+  },
+};
+
+/** Every string in a card, replaced by `make(path)`. */
+function mapStrings(value: unknown, make: (path: string) => string, path = ''): unknown {
+  if (typeof value === 'string') return path.endsWith('.image') ? value : make(path);
+  if (Array.isArray(value)) return value.map((item, index) => mapStrings(item, make, `${path}[${index}]`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, make, path ? `${path}.${key}` : key)]));
+  }
+  return value;
+}
+
+describe('HTML rendering', () => {
+  const html = renderCard(complete, 'html');
+
+  it('is one self-contained file: inline CSS, no scripts, no external requests', () => {
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/\bsrc="(?!data:)/i);
+    expect(html).toContain("default-src 'none'; img-src data:");
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);
+  });
+
+  it("keeps MCT's metric table: name = type[, slice]; value = value (lower, upper)", () => {
+    expect(html).toContain('<tr><td>accuracy</td><td>0.985 (0.92, 0.997)</td></tr>');
+    expect(html).toContain('<tr><td>f1, Adelie</td><td>0.97</td></tr>');
+  });
+
+  it('renders what MCT templates lose: sensitive data, path, citation style, dataset graphics description, owners list', () => {
+    expect(html).toContain('<li>island</li>');
+    expect(html).toContain('<code>models/penguins.json</code>');
+    expect(html).toContain('(style: APA)');
+    expect(html).toContain('Class balance of the training set');
+    expect(html).toMatch(/<ul><li>Ana, ana@example.com<\/li><li>Luis<\/li><\/ul>/);
+  });
+
+  it('renders every section of MCT full.json', () => {
+    const fullHtml = renderCard(parseCard(readFixture('full.json')), 'html');
+    for (const text of ['Model Card for name', 'overview', 'documentation', 'name1, contact1@email.com', 'Apache-2.0', 'https://arxiv.org/abs/1801.04381', 'my/model/path', 'data name', 'graphics description', '32-char-len-text', '64-char-len-text', 'accuracy, overall', '0.9 (0.85, 0.95)', 'limitations2', 'mitigation strategy']) {
+      expect(fullHtml).toContain(text);
+    }
+    // full.json's images are the placeholder "{image_bytes}": shown as a note, never as a broken <img>.
+    expect(fullHtml).not.toMatch(/<img/);
+    expect(fullHtml).toContain('image not shown');
+  });
+
+  it('uses Spanish labels with --lang es', () => {
+    const spanish = renderCard(complete, 'html', { lang: 'es' });
+    expect(spanish).toContain('<html lang="es">');
+    expect(spanish).toContain('Consideraciones éticas');
+    expect(spanish).toContain('Model Card de Penguins RF');
+  });
+});
+
+describe('Markdown rendering', () => {
+  const md = renderCard(complete, 'md');
+
+  it('keeps metrics and graphics when a card has no considerations (an MCT template bug)', () => {
+    const { considerations: _dropped, ...withoutConsiderations } = complete;
+    const text = renderCard(withoutConsiderations, 'md');
+    expect(text).toContain('| accuracy | 0.985 (0.92, 0.997) |');
+    expect(text).toContain('![confusion](data:image/png;base64,');
+  });
+
+  it('renders documentation, datasets, sensitive data, path and citation style', () => {
+    for (const text of ['Trained on Palmer Penguins.', '### penguins-train', 'Sensitive data: island', 'models/penguins.json', '_(style: APA)_', '| f1, Adelie | 0.97 |']) {
+      expect(md).toContain(text);
+    }
+  });
+
+  it('is valid Markdown whose tables survive a renderer', async () => {
+    const html = await marked.parse(md);
+    expect(html).toContain('<td>accuracy</td>');
+    expect(html).toContain('<td>Adelie | Chinstrap | Gentoo</td>');
+  });
+});
+
+describe('escaping', () => {
+  const payloads = [
+    '<script>alert(1)</script>',
+    '[click](javascript:alert(1))',
+    '<img src=x onerror=alert(1)>',
+    '"><svg onload=alert(1)>',
+    '![x](https://evil.example/p.png)',
+  ];
+
+  for (const payload of payloads) {
+    it(`renders ${JSON.stringify(payload)} as inert text in every field`, async () => {
+      const hostile = mapStrings(complete, (path) => `${path} ${payload}`) as ModelCard;
+      const html = renderCard(hostile, 'html');
+      const active = activeContent(html);
+      expect(active.elements).toEqual([]);
+      expect(active.handlers).toEqual([]);
+      expect(active.links.every((href) => href.startsWith('https://example.org/'))).toBe(true);
+      expect(active.images.every((src) => src.startsWith('data:image/png;base64,'))).toBe(true);
+      // Every field still shows its text, payload included.
+      expect(html).toContain('model_details.name');
+      expect(html).toContain('considerations.ethical_considerations[0].mitigation_strategy');
+
+      const fromMarkdown = activeContent(await marked.parse(renderCard(hostile, 'md')));
+      expect(fromMarkdown.elements).toEqual([]);
+      expect(fromMarkdown.handlers).toEqual([]);
+      // GFM autolinks bare http(s) URLs in text; no other link may appear.
+      expect(fromMarkdown.links.every((href) => href.startsWith('https://'))).toBe(true);
+      expect(fromMarkdown.images.every((src) => src.startsWith('data:image/png;base64,'))).toBe(true);
+    });
+  }
+
+  it('makes links only from http(s) references', () => {
+    const card: ModelCard = { model_details: { references: [{ reference: 'javascript:alert(1)' }, { reference: 'https://ok.example/a_b' }] } };
+    const html = renderCard(card, 'html');
+    expect(html).toContain('<li>javascript:alert(1)</li>');
+    expect(html).toContain('<a href="https://ok.example/a_b"');
+    expect(renderCard(card, 'md')).toContain('- <https://ok.example/a_b>');
+  });
+
+  it('does not turn text into Markdown structure', async () => {
+    const card: ModelCard = { considerations: { limitations: [{ description: '# not a heading\n- not a list\n1. not a list | pipe *x* _y_' }] } };
+    const html = await marked.parse(renderCard(card, 'md'));
+    expect(html).not.toMatch(/<h1>not a heading/);
+    expect(html).not.toMatch(/<em>/);
+    expect(html).toContain('# not a heading - not a list 1. not a list | pipe *x* _y_');
+  });
+});
