@@ -73,7 +73,7 @@ export interface CardView {
   generator: string;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const BASE64 = /^[A-Za-z0-9+/]+$/;
 
 function sniffImageType(bytes: Buffer): string | undefined {
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
@@ -85,8 +85,11 @@ function sniffImageType(bytes: Buffer): string | undefined {
 /** A data: URI for base64 image data, or undefined when it is not valid base64 of a known image type. */
 export function imageDataUri(base64: string | undefined): string | undefined {
   if (!base64) return undefined;
-  const compact = base64.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
+  // Forgiving base64, as browsers decode data: URIs: whitespace and missing padding are accepted
+  // (MCT's own cats_vs_dogs example has an unpadded image).
+  const unpadded = base64.replace(/\s+/g, '').replace(/=+$/, '');
+  if (unpadded.length % 4 === 1 || !BASE64.test(unpadded)) return undefined;
+  const compact = unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '=');
   const type = sniffImageType(Buffer.from(compact.slice(0, 16), 'base64'));
   return type ? `data:${type};base64,${compact}` : undefined;
 }

@@ -1,0 +1,298 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mctSchemaErrors } from '../helpers/mct-schema.js';
+import { CLI, runCli, tempDir } from '../helpers/cli.js';
+
+function readJson(path: string): any {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** An error is one line on stderr, with no stack trace. */
+function expectOneLineError(stderr: string, ...fragments: string[]): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^mlflow-mct: error: /);
+  for (const fragment of fragments) expect(lines[0]).toContain(fragment);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does it first)');
+});
+
+describe('legacy-card', () => {
+  it('writes the HTML, Markdown and MCT JSON cards with the seed file names', () => {
+    const out = tempDir();
+    const result = runCli(['legacy-card', '--out-dir', out]);
+    expect(result.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['penguin_model_card_legacy.html', 'penguin_model_card_legacy.json', 'penguin_model_card_legacy.md']);
+    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details.name).toBe('Penguin Classifier (Legacy)');
+    expect(card.model_details.version).toEqual({ name: 'v1.0-legacy' });
+    // Nothing is invented: no metric unless the user gives one.
+    expect(card.quantitative_analysis).toBeUndefined();
+    const html = readFileSync(join(out, 'penguin_model_card_legacy.html'), 'utf8');
+    expect(html).toContain('Model Card for Penguin Classifier (Legacy)');
+    expect(html).toContain('Loading a pickle file executes arbitrary code.');
+    expect(result.stdout).toContain('penguin_model_card_legacy.html');
+  });
+
+  it('uses the original Spanish wording with --lang es and takes the common flags', () => {
+    const out = tempDir();
+    const result = runCli([
+      'legacy-card', '--out-dir', out, '--lang', 'es',
+      '--owner', 'Ana Pérez <ana@example.com>', '--owner', 'Equipo 29',
+      '--metric', 'accuracy=0.98', '--metric', 'f1=0.97@Adelie',
+      '--license', 'MIT', '--version', 'v2.0', '--use-case', 'Clasificar especies', '--user', 'Ecólogos', '--limitation', 'Solo tres especies',
+    ]);
+    expect(result.code).toBe(0);
+    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details).toMatchObject({
+      name: 'Clasificador de Pingüinos (Legacy)',
+      overview: 'Modelo preexistente provisto como archivo .pkl.',
+      owners: [{ name: 'Ana Pérez', contact: 'ana@example.com' }, { name: 'Equipo 29' }],
+      version: { name: 'v2.0' },
+      licenses: [{ identifier: 'MIT' }],
+    });
+    expect(card.quantitative_analysis.performance_metrics).toEqual([
+      { type: 'accuracy', value: '0.98' },
+      { type: 'f1', value: '0.97', slice: 'Adelie' },
+    ]);
+    expect(card.considerations.use_cases).toEqual([{ description: 'Clasificar especies' }]);
+    expect(card.considerations.users).toEqual([{ description: 'Ecólogos' }]);
+    expect(card.considerations.limitations).toEqual([{ description: 'Solo tres especies' }]);
+    const markdown = readFileSync(join(out, 'penguin_model_card_legacy.md'), 'utf8');
+    expect(markdown).toContain('# Model Card de Clasificador de Pingüinos (Legacy)');
+    expect(markdown).toContain('| f1, Adelie | 0.97 |');
+    expect(markdown).toContain('### Consideraciones éticas');
+  });
+
+  it('records the model file name, size and sha256 without loading it', () => {
+    const out = tempDir();
+    const model = join(out, 'model.pkl');
+    const bytes = Buffer.from('not really a pickle, and never loaded');
+    writeFileSync(model, bytes);
+    const result = runCli(['legacy-card', '--pkl', model, '--out-dir', out, '--json']);
+    expect(result.code).toBe(0);
+    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(card.model_details.path).toBe(model);
+    expect(card.model_details.documentation).toContain(sha256);
+    const sidecar = readJson(join(out, 'penguin_model_card_legacy.mlflow-mct.json'));
+    expect(sidecar.model_file).toEqual({ name: 'model.pkl', path: model, size_bytes: bytes.length, sha256 });
+    expect(JSON.parse(result.stdout).files.sidecar).toBe(join(out, 'penguin_model_card_legacy.mlflow-mct.json'));
+  });
+
+  it('fails with exit 2 and writes nothing when --pkl does not exist', () => {
+    const out = tempDir();
+    const result = runCli(['legacy-card', '--pkl', join(out, 'missing.pkl'), '--out-dir', out]);
+    expect(result.code).toBe(2);
+    expectOneLineError(result.stderr, '--pkl', 'missing.pkl', 'file not found');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('merges a YAML config over the defaults, and flags over the config', () => {
+    const out = tempDir();
+    const config = join(out, 'card.yaml');
+    writeFileSync(config, [
+      'model_details:',
+      '  name: From config',
+      '  overview: Config overview',
+      '  licenses: [{custom_text: "Internal use only"}]',
+      'considerations:',
+      '  ethical_considerations:',
+      '    - name: Config risk',
+      '      mitigation_strategy: Config mitigation',
+      'quantitative_analysis:',
+      '  performance_metrics: [{type: accuracy, value: "0.91", confidence_interval: {lower_bound: "0.88", upper_bound: "0.94"}}]',
+    ].join('\n'));
+    const result = runCli(['legacy-card', '--config', config, '--name', 'From flag', '--out-dir', out]);
+    expect(result.code).toBe(0);
+    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details.name).toBe('From flag');
+    expect(card.model_details.overview).toBe('Config overview');
+    expect(card.model_details.version).toEqual({ name: 'v1.0-legacy' });
+    expect(card.model_details.licenses).toEqual([{ custom_text: 'Internal use only' }]);
+    expect(card.considerations.ethical_considerations).toEqual([{ name: 'Config risk', mitigation_strategy: 'Config mitigation' }]);
+    const html = readFileSync(join(out, 'penguin_model_card_legacy.html'), 'utf8');
+    expect(html).toContain('<td>0.91 (0.88, 0.94)</td>');
+  });
+});
+
+describe('api-card', () => {
+  it('documents gpt-4-0613 by default, with data handling, pinning and non-determinism', () => {
+    const out = tempDir();
+    const result = runCli(['api-card', '--out-dir', out]);
+    expect(result.code).toBe(0);
+    const card = readJson(join(out, 'generative_api_model_card.json'));
+    expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details.name).toBe('gpt-4-0613');
+    expect(card.model_details.version).toEqual({ name: 'gpt-4-0613' });
+    const limitations = card.considerations.limitations.map((item: { description: string }) => item.description).join('\n');
+    expect(limitations).toContain('Pin the exact model version (gpt-4-0613)');
+    expect(limitations).toContain('Non-deterministic output');
+    expect(limitations).toContain('rate limits');
+    expect(card.considerations.ethical_considerations[0].name).toContain('Inputs leave our infrastructure');
+    expect(card.quantitative_analysis).toBeUndefined();
+    const html = readFileSync(join(out, 'generative_api_model_card.html'), 'utf8');
+    expect(html).toContain('Model Card for gpt-4-0613');
+    expect(html).toContain('Ethical Considerations');
+  });
+
+  it('takes --name, provider facts and --lang es, as the seed smoke test did with --name test-model', () => {
+    const out = tempDir();
+    const result = runCli([
+      'api-card', '--name', 'test-model', '--provider', 'Acme AI', '--endpoint', 'https://api.acme.example/v1/generate',
+      '--deprecation', '2027-06-30', '--retention', '30 días', '--rate-limits', '100 req/min', '--cost', '0,01 USD / 1K tokens',
+      '--lang', 'es', '--out-dir', out,
+    ]);
+    expect(result.code).toBe(0);
+    const card = readJson(join(out, 'generative_api_model_card.json'));
+    expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details.name).toBe('test-model');
+    expect(card.model_details.overview).toBe('Uso de un servicio externo para generación de texto.');
+    expect(card.model_details.documentation).toContain('alojado y operado por Acme AI y se usa a través de https://api.acme.example/v1/generate');
+    expect(card.considerations.use_cases).toEqual([{ description: 'Generación de borradores' }, { description: 'Resumen de transcripciones' }]);
+    const text = JSON.stringify(card.considerations);
+    for (const fact of ['El proveedor retira esta versión el 2027-06-30.', 'Retención: 30 días.', 'Límites: 100 req/min.', 'Coste: 0,01 USD / 1K tokens.']) {
+      expect(text).toContain(fact);
+    }
+    const sidecar = readJson(join(out, 'generative_api_model_card.mlflow-mct.json'));
+    expect(sidecar.external_api).toEqual({
+      name: 'test-model', provider: 'Acme AI', endpoint: 'https://api.acme.example/v1/generate', deprecation: '2027-06-30',
+      retention: '30 días', rateLimits: '100 req/min', cost: '0,01 USD / 1K tokens',
+    });
+  });
+
+  it('honours --dry-run and --json: the card is written, stdout is one JSON document', () => {
+    const out = tempDir();
+    const result = runCli(['api-card', '--dry-run', '--json', '--out-dir', out]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ command: 'api-card', dry_run: true, card: { name: 'gpt-4-0613' } });
+    expect(readJson(summary.files.json).model_details.name).toBe('gpt-4-0613');
+    expect(result.stderr).toBe('');
+  });
+});
+
+describe('bad input', () => {
+  const cases: Array<[string, string, string[]]> = [
+    ['malformed YAML', 'model_details: {name: [unclosed', ['not valid YAML']],
+    ['malformed JSON', '{"model_details": ', ['not valid JSON']],
+    ['a wrong type', 'considerations:\n  limitations: ["plain string"]\n', ['considerations.limitations[0]: expected {"description": string}, got a string']],
+    ['an unknown key', 'model_details:\n  regulatory_requirements: []\n', ['model_details.regulatory_requirements: unknown field']],
+    ['a numeric metric value', 'quantitative_analysis:\n  performance_metrics: [{type: accuracy, value: 0.98}]\n', ['write it as a string: "0.98"']],
+  ];
+  for (const [what, text, fragments] of cases) {
+    it(`rejects a config with ${what}: exit 2, one line, nothing written`, () => {
+      const out = tempDir();
+      const config = join(out, what.includes('JSON') ? 'card.json' : 'card.yaml');
+      writeFileSync(config, text);
+      const result = runCli(['legacy-card', '--config', config, '--out-dir', join(out, 'cards')]);
+      expect(result.code).toBe(2);
+      expectOneLineError(result.stderr, config, ...fragments);
+      expect(existsSync(join(out, 'cards'))).toBe(false);
+      expect(result.stdout).toBe('');
+    });
+  }
+
+  it('rejects a missing config file', () => {
+    const out = tempDir();
+    const result = runCli(['api-card', '--config', join(out, 'nope.yaml'), '--out-dir', out]);
+    expect(result.code).toBe(2);
+    expectOneLineError(result.stderr, 'nope.yaml', 'file not found');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('rejects an out-dir that cannot be a directory, leaving nothing behind', () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'blocker'), 'a file');
+    const result = runCli(['legacy-card', '--out-dir', join(out, 'blocker', 'cards')]);
+    expect(result.code).toBe(2);
+    expectOneLineError(result.stderr, 'cannot use output directory', '--out-dir');
+    expect(readdirSync(out)).toEqual(['blocker']);
+  });
+
+  it('rejects bad flag values and unknown options with exit 2', () => {
+    const out = tempDir();
+    const metric = runCli(['legacy-card', '--metric', 'accuracy', '--out-dir', out]);
+    expect(metric.code).toBe(2);
+    expectOneLineError(metric.stderr, '--metric "accuracy" is not type=value[@slice]');
+    const lang = runCli(['legacy-card', '--lang', 'fr', '--out-dir', out]);
+    expect(lang.code).toBe(2);
+    expect(lang.stderr).toContain("option '--lang <lang>' argument 'fr' is invalid");
+    const unknown = runCli(['api-card', '--bogus', '--out-dir', out]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--bogus'");
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('prints a stack trace only with --verbose', () => {
+    const out = tempDir();
+    const quiet = runCli(['legacy-card', '--pkl', join(out, 'x.pkl'), '--out-dir', out]);
+    const verbose = runCli(['legacy-card', '--pkl', join(out, 'x.pkl'), '--out-dir', out, '--verbose']);
+    expect(quiet.stderr).not.toMatch(/\n\s+at /);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+    expect(verbose.code).toBe(2);
+  });
+});
+
+describe('card validate and card render', () => {
+  const fixtures = new URL('../fixtures/mct/', import.meta.url).pathname;
+
+  it('validates MCT full.json and migrates the v0.0.1 example', () => {
+    const full = runCli(['card', 'validate', join(fixtures, 'full.json')]);
+    expect(full.code).toBe(0);
+    expect(full.stdout).toContain('valid Model Card (MCT schema v0.0.2)');
+    // full.json's date is 2020/02/02: MCT accepts it, we warn.
+    expect(full.stderr).toContain('is not an ISO date');
+    const legacy = runCli(['card', 'validate', join(fixtures, 'cats_vs_dogs_v0_0_1.json'), '--json']);
+    expect(legacy.code).toBe(0);
+    expect(JSON.parse(legacy.stdout)).toMatchObject({ valid: true, migrated_from: '0.0.1' });
+  });
+
+  it('lists every path-level error and exits 2', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ model_details: { name: 1, owners: ['x'] }, considerations: { users: ['y'] } }));
+    const result = runCli(['card', 'validate', file]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      `${file}: model_details.name: expected a string, got a number (1); write it as a string: "1"`,
+      `${file}: model_details.owners[0]: expected {"name": string, "contact": string}, got a string`,
+      `${file}: considerations.users[0]: expected {"description": string}, got a string`,
+    ]);
+    expect(lines[3]).toMatch(/^mlflow-mct: error: .*\(and 2 more problems\)/);
+    const json = runCli(['card', 'validate', file, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false });
+    expect(JSON.parse(json.stdout).issues).toHaveLength(3);
+  });
+
+  it('renders the chosen formats into --out-dir', () => {
+    const out = tempDir();
+    const result = runCli(['card', 'render', join(fixtures, 'cats_vs_dogs_v0_0_1.json'), '--format', 'html,md', '--out-dir', out, '--lang', 'es']);
+    expect(result.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['cats_vs_dogs_v0_0_1.html', 'cats_vs_dogs_v0_0_1.md']);
+    const html = readFileSync(join(out, 'cats_vs_dogs_v0_0_1.html'), 'utf8');
+    expect(html).toContain('Model Card de Fine-tuned MobileNetV2 Model for Cat vs. Dogs');
+    expect(html.match(/<img src="data:image\/png;base64,/g)?.length).toBe(2);
+    const bad = runCli(['card', 'render', join(fixtures, 'full.json'), '--format', 'pdf', '--out-dir', out]);
+    expect(bad.code).toBe(2);
+    expectOneLineError(bad.stderr, '--format "pdf"', 'unknown format pdf');
+  });
+
+  it('refuses to overwrite its input', () => {
+    const dir = tempDir();
+    const file = join(dir, 'model_card.json');
+    writeFileSync(file, '{"model_details": {"name": "x"}}');
+    const result = runCli(['card', 'render', file, '--out-dir', dir]);
+    expect(result.code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('{"model_details": {"name": "x"}}');
+  });
+});
