@@ -18,32 +18,26 @@ export interface Run {
 
 /** Maximal runs of matching pixels along row `y`. */
 export function rowRuns(png: DecodedPng, y: number, test: PixelTest): Run[] {
-  const runs: Run[] = [];
-  let start = -1;
-  for (let x = 0; x <= png.width; x += 1) {
-    const matches = x < png.width && test(png.rgb(x, y));
-    if (matches && start < 0) start = x;
-    if (!matches && start >= 0) {
-      runs.push({ start, end: x, length: x - start });
-      start = -1;
-    }
-  }
-  return runs;
+  return runs(png.width, (x) => test(png.rgb(x, y)));
 }
 
 /** Maximal runs of matching pixels down column `x`. */
 export function columnRuns(png: DecodedPng, x: number, test: PixelTest): Run[] {
-  const runs: Run[] = [];
+  return runs(png.height, (y) => test(png.rgb(x, y)));
+}
+
+function runs(length: number, matchesAt: (position: number) => boolean): Run[] {
+  const found: Run[] = [];
   let start = -1;
-  for (let y = 0; y <= png.height; y += 1) {
-    const matches = y < png.height && test(png.rgb(x, y));
-    if (matches && start < 0) start = y;
+  for (let position = 0; position <= length; position += 1) {
+    const matches = position < length && matchesAt(position);
+    if (matches && start < 0) start = position;
     if (!matches && start >= 0) {
-      runs.push({ start, end: y, length: y - start });
+      found.push({ start, end: position, length: position - start });
       start = -1;
     }
   }
-  return runs;
+  return found;
 }
 
 export interface Box {
