@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { registerApiCard } from './api-card.js';
 import { registerCard } from './card.js';
+import { registerInspect } from './inspect.js';
 import { registerLegacyCard } from './legacy-card.js';
 
 const require = createRequire(import.meta.url);
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerLegacyCard(program);
   registerApiCard(program);
   registerCard(program);
+  registerInspect(program);
   return program;
 }
