@@ -6,6 +6,19 @@ export interface SklearnParity {
   splits: { seed: number; testSize: number; stratify: boolean; train: number[]; test: number[] }[];
   repeatedStratifiedKFold: { folds: number; repeats: number; seed: number; test: number[][] }[];
   forest: { seed: number; nSamples: number; treeSeeds: number[]; bootstraps: number[][] };
+  reports: {
+    truth: string[];
+    predicted: string[];
+    labels: string[];
+    accuracy: number;
+    precision: number[];
+    recall: number[];
+    f1: number[];
+    support: number[];
+    macro: number[];
+    weighted: number[];
+    confusion: number[][];
+  }[];
 }
 
 export const parity: SklearnParity = JSON.parse(
