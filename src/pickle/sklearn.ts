@@ -10,6 +10,7 @@ import {
   isInstanceOf,
   qualifiedName,
   sequenceItems,
+  type GlobalRef,
   type PickleDict,
   type PickleValue,
   type PyInstance,
@@ -24,8 +25,9 @@ import {
 /** Items listed in full (classes, feature names, trees); the counts stay exact beyond it. */
 export const MAX_LISTED = 10_000;
 const MAX_NESTING = 6;
-const MAX_JSON_DEPTH = 4;
-const MAX_JSON_ITEMS = 50;
+const MAX_JSON_DEPTH = 3;
+const MAX_JSON_ITEMS = 20;
+const MAX_STEPS = 100;
 const MAX_TEXT = 500;
 
 const PIPELINES = new Set(['sklearn.pipeline.Pipeline', 'imblearn.pipeline.Pipeline']);
@@ -48,7 +50,7 @@ export class Budget {
 }
 
 /** Work units for summarizing one file: far above any real model, far below a slow walk. */
-export const SUMMARY_BUDGET = 2_000_000;
+export const SUMMARY_BUDGET = 200_000;
 
 /** An object's attribute dict: its BUILD state, or the first half of a `(dict, slots)` state. */
 function stateDict(instance: PyInstance): PickleDict | undefined {
@@ -142,16 +144,33 @@ const COVERED = new Set(['classes_', 'n_features_in_', 'feature_names_in_', 'est
 /** Public attributes that scikit-learn sets in `__init__` but that are not constructor parameters. */
 const NOT_PARAMETERS = new Set(['estimator_params']);
 
+/** Estimators summarized per file: pipelines of pipelines stay far below it. */
+const MAX_SUMMARIES = 1_000;
+
 class Summarizer {
+  private readonly open = new Set<PyInstance>();
+  private count = 0;
+
   constructor(readonly budget: Budget) {}
 
   summarize(value: PickleValue | undefined, depth = 0): EstimatorSummary | null {
     const ref = instanceClass(value);
-    if (!ref || !ref.resolved || !isInstance(value) || depth > MAX_NESTING) return null;
+    if (!ref || !ref.resolved || !isInstance(value) || depth > MAX_NESTING || this.open.has(value)) return null;
     const state = stateDict(value);
-    if (!state || !this.budget.spend(state.entries.size)) return null;
-    const { budget } = this;
+    if (!state) return null;
+    if (this.count >= MAX_SUMMARIES) this.budget.exhausted = true;
+    if (this.budget.exhausted || !this.budget.spend(state.entries.size)) return null;
+    this.count += 1;
+    this.open.add(value);
+    try {
+      return this.describe(value, ref, state, depth);
+    } finally {
+      this.open.delete(value);
+    }
+  }
 
+  private describe(value: PyInstance, ref: GlobalRef, state: PickleDict, depth: number): EstimatorSummary {
+    const { budget } = this;
     const hyperparameters: Array<[string, JsonValue]> = [];
     const fitted: Array<[string, JsonValue]> = [];
     let libraryVersion: string | null = null;
@@ -189,7 +208,7 @@ class Summarizer {
   /** Pipelines keep classes in their last step and features in their first. */
   private addSteps(summary: EstimatorSummary, steps: readonly PickleValue[], depth: number): void {
     const listed: PipelineStep[] = [];
-    for (const step of steps.slice(0, MAX_JSON_ITEMS)) {
+    for (const step of steps.slice(0, MAX_STEPS)) {
       const [name, estimator] = sequenceItems(step) ?? [];
       const placeholder = typeof estimator === 'string' || estimator === null ? String(estimator) : null;
       listed.push({
