@@ -1,0 +1,3 @@
+export { FileStore, type FileStoreOptions } from './file-store.js';
+export { FileStoreError, FileStoreLockedError } from './errors.js';
+export { localPathOf } from './layout.js';

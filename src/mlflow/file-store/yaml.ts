@@ -1,0 +1,22 @@
+/**
+ * The `meta.yaml` files of MLflow's FileStore, written the way MLflow's `write_yaml` writes them
+ * (PyYAML `safe_dump`: block style, sorted keys, UTF-8) and read back.
+ *
+ * PyYAML speaks YAML 1.1, where `yes`, `on`, `~` or `2024-01-01` are not strings; emitting in
+ * 1.1 mode makes the `yaml` package quote such strings, so MLflow reads every value back with
+ * the type it was written with.
+ */
+import YAML from 'yaml';
+
+export type MetaValue = string | number | null | MetaValue[] | { [key: string]: MetaValue };
+export type Meta = Record<string, MetaValue>;
+
+export function dumpMeta(meta: Meta): string {
+  return YAML.stringify(meta, { version: '1.1', sortMapEntries: true, singleQuote: true, lineWidth: 0 });
+}
+
+/** The mapping in a meta.yaml, or undefined when the text is empty or not a mapping. */
+export function parseMeta(text: string): Record<string, unknown> | undefined {
+  const parsed: unknown = YAML.parse(text, { version: '1.1' });
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+}
