@@ -74,7 +74,7 @@ describe('legacy-card', () => {
   it('records the model file name, size and sha256 without loading it', () => {
     const out = tempDir();
     const model = join(out, 'model.pkl');
-    const bytes = Buffer.from('not really a pickle, and never loaded');
+    const bytes = readFileSync(new URL('../fixtures/pickle/rf-p4.pkl', import.meta.url));
     writeFileSync(model, bytes);
     const result = runCli(['legacy-card', '--pkl', model, '--out-dir', out, '--json']);
     expect(result.code).toBe(0);
