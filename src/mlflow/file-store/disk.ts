@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-const TEMP_PREFIX = '.mlflow-mct-tmp-';
+/** Temp files at the store root; the pid after it lets a later process remove them once it is gone. */
+export const TEMP_PREFIX = '.mlflow-mct-tmp-';
 const STAGING_PREFIX = 'mlflow-mct-staging-';
 /** A leftover of a process that is gone is removed after this long; any leftover after an hour. */
 const ABANDONED_AGE_MS = 60_000;

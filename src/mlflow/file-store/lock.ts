@@ -12,9 +12,10 @@
  * it, and neither can remove a fresh lock another waiter has just taken.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
-import { errorCode, processAlive } from './disk.js';
+import { TEMP_PREFIX, errorCode, processAlive } from './disk.js';
 import { FileStoreLockedError } from './errors.js';
 
 export interface LockOptions {
@@ -47,7 +48,7 @@ async function readHolder(path: string): Promise<{ holder: Holder | undefined; t
     try {
       holder = JSON.parse(text) as Holder;
     } catch {
-      holder = undefined; // being written right now, or damaged: judged by its age alone
+      holder = undefined; // damaged: judged by its age alone
     }
     return { holder, text, ageMs: Date.now() - info.mtimeMs };
   } catch (error) {
@@ -56,13 +57,22 @@ async function readHolder(path: string): Promise<{ holder: Holder | undefined; t
   }
 }
 
+/**
+ * Creates `path` with `content` unless it exists. The content is written to a temp file first
+ * and hard-linked into place, so the file never exists empty: a holder killed at any moment
+ * leaves a lock that says whose it was.
+ */
 async function tryCreate(path: string, content: string): Promise<boolean> {
+  const temp = join(dirname(path), `${TEMP_PREFIX}${process.pid}-${randomUUID().slice(0, 12)}`);
+  await writeFile(temp, content);
   try {
-    await writeFile(path, content, { flag: 'wx' });
+    await link(temp, path);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
+  } finally {
+    await removeIfPresent(temp);
   }
 }
 
