@@ -60,7 +60,7 @@ export interface ForestOptions {
 }
 
 /** Largest bootstrap sample `samplesPerTree: 'auto'` draws for one tree. */
-export const AUTO_SAMPLES_PER_TREE = 1500;
+export const AUTO_SAMPLES_PER_TREE = 1000;
 
 export const DEFAULT_FOREST_OPTIONS: ForestOptions = {
   nEstimators: 100,
