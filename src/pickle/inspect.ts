@@ -11,7 +11,7 @@ import { OPCODE_NAMES } from './opcodes.js';
 import { ByteReader } from './reader.js';
 import type { GlobalFinding, InspectionReport } from './report.js';
 import { Budget, findModel, summarizeEstimator, SUMMARY_BUDGET, toJson } from './sklearn.js';
-import { qualifiedName, type GlobalRef } from './values.js';
+import { qualifiedName, type GlobalRef, type PickleValue } from './values.js';
 
 /**
  * Static inspection of a pickle or joblib file: what it holds and what loading it would import,
@@ -53,7 +53,7 @@ function withFindings(error: unknown, fileName: string, context: EmulationContex
   let problem = error.problem;
   let message = error.message;
   const other = recogniseOtherFormat(bytes);
-  if (seen.length === 0 && bytes[0] !== 0x80 && other !== undefined && (error.offset ?? 0) < 16) {
+  if (problem === 'corrupt' && seen.length === 0 && bytes[0] !== 0x80 && other !== undefined && (error.offset ?? 0) < 16) {
     problem = 'not-pickle';
     message = `not a pickle: this looks like ${other}`;
   }
@@ -73,7 +73,7 @@ function callText(args: unknown): string {
   return text.length > CALL_TEXT ? `${text.slice(0, CALL_TEXT)}…` : text;
 }
 
-/** One finding per distinct import; its verdict is the worst over its uses. */
+/** One finding per distinct import; its verdict is the worst over all its uses. */
 function findings(globals: readonly GlobalRef[]): GlobalFinding[] {
   const byKey = new Map<string, { finding: GlobalFinding; refs: GlobalRef[] }>();
   for (const ref of globals) {
@@ -88,13 +88,17 @@ function findings(globals: readonly GlobalRef[]): GlobalFinding[] {
     }
     entry.finding.count += 1;
     if (entry.finding.offsets.length < LISTED_OFFSETS) entry.finding.offsets.push(ref.offset);
-    if (entry.refs.length < LISTED_OFFSETS) entry.refs.push(ref);
+    entry.refs.push(ref);
   }
   return [...byKey.values()].map(({ finding, refs }) => {
     const verdicts = refs.map(classifyGlobal);
     const worst = worstVerdict(verdicts.map((item) => item.verdict));
     const budget = new Budget(1000);
-    const calls = refs.flatMap((ref) => ref.calls ?? []).slice(0, LISTED_CALLS);
+    const calls: PickleValue[] = [];
+    for (const ref of refs.filter((_, index) => verdicts[index]?.verdict === worst)) {
+      if (calls.length >= LISTED_CALLS) break;
+      calls.push(...(ref.calls ?? []).slice(0, LISTED_CALLS - calls.length));
+    }
     return {
       ...finding,
       verdict: worst,

@@ -78,6 +78,14 @@ describe('opcode emulation', () => {
     expect(report.globals[1]?.reason).toContain('overwrites attributes of this import');
   });
 
+  it('judges an import by all its uses, not the first few', () => {
+    const benign = Array.from({ length: 11 }, () => [global('collections', 'OrderedDict'), '0']);
+    const report = inspectBytes(bytes(PROTO4, benign, global('collections', 'OrderedDict'), '}', 'b', '0', 'N', STOP));
+    expect(report.globals).toHaveLength(1);
+    expect(report.globals[0]).toMatchObject({ count: 12, verdict: 'suspicious' });
+    expect(report.globals[0]?.offsets).toHaveLength(10);
+  });
+
   it('reports imports seen before a problem in the error', () => {
     const error = failure(bytes(PROTO4, global('os', 'system'), 'X', u32(100), 'abc'));
     expect(error.problem).toBe('truncated');
