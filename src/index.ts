@@ -15,3 +15,4 @@ export { writeCard, cardFileNames, type CardFiles, type WriteCardOptions } from 
 export { LANGUAGES, CARD_LABELS, type Lang, type CardLabels } from './card/labels.js';
 export { legacyCardDefaults } from './card/presets/legacy.js';
 export { apiCardDefaults, type ApiModelFacts } from './card/presets/api.js';
+export * from './pickle/index.js';
