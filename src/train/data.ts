@@ -52,7 +52,8 @@ const MISSING_MARKERS = new Set([
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-export interface PenguinDataset {
+/** Where the data came from and what was kept: the part of a dataset a report or a run records. */
+export interface DatasetDescription {
   /** The file the data came from (or the label given to `parsePenguinsCsv`). */
   source: string;
   /** sha256 of the file's bytes, hex. */
@@ -64,17 +65,21 @@ export interface PenguinDataset {
   rowsDropped: number;
   /** 0-based data-row indices of the dropped rows, in file order. */
   droppedRowIndices: number[];
+  /** The model features, in column order. */
   featureNames: string[];
+  /** Species present after dropping, sorted (scikit-learn's `classes_` order). */
+  classes: string[];
+  /** Columns in the file that the model does not use. */
+  ignoredColumns: string[];
+}
+
+export interface PenguinDataset extends DatasetDescription {
   /** Feature matrix of the kept rows, in file order; columns follow `featureNames`. */
   X: number[][];
   /** Species of each kept row. */
   y: string[];
   /** For each kept row, its 0-based data-row index in the file (pandas' index after `dropna`). */
   rowIndices: number[];
-  /** Species present after dropping, sorted (scikit-learn's `classes_` order). */
-  classes: string[];
-  /** Columns in the file that the model does not use. */
-  ignoredColumns: string[];
 }
 
 /** Reads and validates a penguins CSV; defaults to the shipped canonical file. */

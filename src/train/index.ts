@@ -4,7 +4,7 @@
  * Model Card and an MLflow run need in one `TrainingResult`.
  */
 import { performance } from 'node:perf_hooks';
-import { countClasses, loadPenguins, DEFAULT_DATA_PATH, TARGET_COLUMN, type PenguinDataset } from './data.js';
+import { countClasses, loadPenguins, DEFAULT_DATA_PATH, TARGET_COLUMN, type DatasetDescription, type PenguinDataset } from './data.js';
 import { classificationReport, type ClassificationReport } from './evaluate.js';
 import { crossValidate, DEFAULT_CV_SCHEME, type CrossValidationSummary } from './cv.js';
 import type { FoldScheme } from './folds.js';
@@ -40,27 +40,10 @@ export interface TrainOptions {
   workers?: number | 'auto';
 }
 
-export interface DataSummary {
-  /** Path of the CSV trained on. */
-  source: string;
-  /** sha256 of the CSV's bytes (hex). */
-  sha256: string;
-  /** Data rows in the file. */
-  rowsTotal: number;
-  /** Rows kept after dropping those with a missing value. */
-  rowsUsed: number;
-  rowsDropped: number;
-  /** 0-based data-row indices of the dropped rows. */
-  droppedRowIndices: number[];
+export interface DataSummary extends DatasetDescription {
   target: typeof TARGET_COLUMN;
-  /** The 8 model features in column order. */
-  featureNames: string[];
-  /** Class names in the model's order (sorted). */
-  classes: string[];
   /** Rows per class in all kept rows, the training rows and the test rows. */
   classCounts: { all: Record<string, number>; train: Record<string, number>; test: Record<string, number> };
-  /** Columns of the file the model does not use. */
-  ignoredColumns: string[];
 }
 
 export interface SplitSummary {
@@ -210,22 +193,15 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
 }
 
 function summarizeData(data: PenguinDataset, trainLabels: readonly string[], testLabels: readonly string[]): DataSummary {
+  const { X: _features, y: labels, rowIndices: _rows, ...description } = data;
   return {
-    source: data.source,
-    sha256: data.sha256,
-    rowsTotal: data.rowsTotal,
-    rowsUsed: data.rowsUsed,
-    rowsDropped: data.rowsDropped,
-    droppedRowIndices: data.droppedRowIndices,
+    ...description,
     target: TARGET_COLUMN,
-    featureNames: data.featureNames,
-    classes: data.classes,
     classCounts: {
-      all: countClasses(data.y, data.classes),
+      all: countClasses(labels, data.classes),
       train: countClasses(trainLabels, data.classes),
       test: countClasses(testLabels, data.classes),
     },
-    ignoredColumns: data.ignoredColumns,
   };
 }
 

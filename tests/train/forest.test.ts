@@ -159,6 +159,16 @@ describe('determinism and serialization', () => {
 });
 
 describe('tree growing', () => {
+  it('limits every tree to maxDepth levels below the root, as scikit-learn counts depth', async () => {
+    type Node = { left?: Node; right?: Node };
+    const depth = (node: Node): number => (node.left && node.right ? 1 + Math.max(depth(node.left), depth(node.right)) : 0);
+    const shallow = await trainForest(train.X, train.y, penguins.featureNames, { nEstimators: 10, maxDepth: 2 });
+    const depths = shallow.toJSON().forest.baseModel.estimators.map((tree) => depth(tree.root as Node));
+    expect(Math.max(...depths)).toBe(2);
+    const deep = model.toJSON().forest.baseModel.estimators.map((tree) => depth(tree.root as Node));
+    expect(Math.max(...deep)).toBeGreaterThan(2);
+  });
+
   it('draws the tree seeds and bootstrap rows scikit-learn draws for random_state=42', () => {
     const seeds = treeSeeds(42, 3);
     expect(seeds).toEqual(parity.forest.treeSeeds);

@@ -26,6 +26,9 @@ describe('trainAndEvaluate with the defaults (the seed recipe)', () => {
       },
     });
     expect(result.data.featureNames).toHaveLength(8);
+    // A summary, not the data: small enough to log and to put in a card.
+    expect(Object.keys(result.data)).not.toContain('X');
+    expect(JSON.stringify(result.data).length).toBeLessThan(2000);
     expect(result.warnings).toEqual(['dropped 11 of 344 rows with a missing value']);
   });
 
