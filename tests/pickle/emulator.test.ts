@@ -60,7 +60,7 @@ describe('opcode emulation', () => {
     });
   });
 
-  it('ignores what a stack underflow or a missing MARK would hide: both are errors', () => {
+  it('rejects stack underflow, a missing MARK, unwritten memo entries, unknown opcodes and a missing STOP', () => {
     expect(failure(bytes(PROTO4, 'a', STOP)).problem).toBe('corrupt');
     expect(failure(bytes(PROTO4, 'K', 1, 't', STOP)).oneLine).toContain('TUPLE has no MARK before it');
     expect(failure(bytes(PROTO4, 'h', 9, STOP)).oneLine).toContain('memo entry 9 is read before it is written');
