@@ -172,12 +172,28 @@ export class ForestModel {
     return new ForestModel({ ...this.json, outOfBag }, this.forest);
   }
 
+  /** Restores a model from `toJSON()` output (parsed or not); a damaged model is an InputError. */
   static fromJSON(value: unknown): ForestModel {
     const json = value as Partial<SerializedForest> | null;
     if (!json || json.format !== FORMAT || json.version !== 1) {
       throw new InputError(`not a ${FORMAT} model (version 1)`, { hint: 'pass the JSON written by ForestModel#toJSON' });
     }
-    return new ForestModel(json as SerializedForest);
+    const features = json.featureNames?.length;
+    const trees = json.forest?.baseModel?.estimators;
+    const problem =
+      !Array.isArray(json.classes) || json.classes.length < 2
+        ? 'it lists fewer than two classes'
+        : features === undefined || json.bins?.length !== features || json.featureImportance?.length !== features
+          ? 'its feature names, bins and importances disagree in number'
+          : !Array.isArray(trees) || trees.length === 0 || trees.length !== json.hyperparameters?.nEstimators
+            ? 'its trees are missing or fewer than its hyperparameters say'
+            : undefined;
+    if (problem) throw new InputError(`the model JSON is damaged: ${problem}`, { hint: 'write it again with ForestModel#toJSON' });
+    try {
+      return new ForestModel(json as SerializedForest);
+    } catch (error) {
+      throw new InputError(`the model's trees cannot be loaded: ${(error as Error).message}`, { hint: 'write it again with ForestModel#toJSON', cause: error });
+    }
   }
 
   /** Assembles a model from grown trees (used by `trainForest`). */

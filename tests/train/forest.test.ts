@@ -139,9 +139,15 @@ describe('determinism and serialization', () => {
     expect(plain.predict(binned).map((k) => json.classes[k])).toEqual(model.predict(test.X));
   });
 
-  it('rejects JSON that is not a model', () => {
+  it('rejects JSON that is not a model, or a damaged one, as input errors', () => {
     expect(() => ForestModel.fromJSON({ format: 'something-else' })).toThrow(InputError);
     expect(() => ForestModel.fromJSON(null)).toThrow(InputError);
+    const json = JSON.parse(JSON.stringify(model.toJSON())) as SerializedForest;
+    expect(() => ForestModel.fromJSON({ ...json, bins: json.bins.slice(1) })).toThrow(/feature names, bins and importances disagree/);
+    const fewerTrees = { ...json.forest.baseModel, estimators: json.forest.baseModel.estimators.slice(1) };
+    expect(() => ForestModel.fromJSON({ ...json, forest: { ...json.forest, baseModel: fewerTrees } })).toThrow(/trees are missing/);
+    const broken = { ...json.forest.baseModel, estimators: json.forest.baseModel.estimators.map(() => ({ name: 'DTClassifier' })) };
+    expect(() => ForestModel.fromJSON({ ...json, forest: { ...json.forest, baseModel: broken } })).toThrow(/trees cannot be loaded/);
   });
 
   it('rejects rows of the wrong width or with non-finite values, naming the feature', () => {
