@@ -222,7 +222,7 @@ function readRecords(text: string, source: string): CsvRecord[] {
   let start = 0;
   let line = 1;
   let counted = 0;
-  let parseError: Papa.ParseError | undefined;
+  let unterminatedQuoteLine: number | undefined;
   Papa.parse<string[]>(text, {
     skipEmptyLines: false,
     step: (result) => {
@@ -233,13 +233,13 @@ function readRecords(text: string, source: string): CsvRecord[] {
       }
       const fields = result.data;
       if (!(fields.length === 1 && fields[0]!.trim() === '')) records.push({ fields, line });
-      parseError ??= result.errors.find((error) => error.type === 'Quotes');
+      if (result.errors.some((error) => error.type === 'Quotes')) unterminatedQuoteLine ??= line;
       start = result.meta.cursor;
     },
   });
-  if (parseError) {
-    throw new InputError(`malformed CSV: ${parseError.message.toLowerCase()}`, {
-      location: `${source}, row ${(parseError.row ?? 0) + 1}`,
+  if (unterminatedQuoteLine !== undefined) {
+    throw new InputError('malformed CSV: a quoted field is never closed', {
+      location: `${source}, line ${unterminatedQuoteLine}`,
       hint: 'close the quoted field or remove the stray quote',
     });
   }

@@ -138,6 +138,11 @@ describe('parsePenguinsCsv', () => {
     expect(species.location).toBe('p.csv, row 1 (line 2), column "species"');
   });
 
+  it('rejects an unterminated quote, naming the line where it opens', () => {
+    const error = inputError(() => parsePenguinsCsv(csv('Adelie,Dream,39.5,16.7,178,3250,female,2007', 'Adelie,"Dream,39.5,16.7,178,3250,female,2007'), 'quote.csv'));
+    expect(error.oneLine).toMatch(/^quote\.csv, line 3: malformed CSV: a quoted field is never closed/);
+  });
+
   it('rejects a row with too few fields, naming the first missing column', () => {
     const error = inputError(() => parsePenguinsCsv(csv('Adelie,Dream,39.5,16.7,178,3250'), 'ragged.csv'));
     expect(error.location).toBe('ragged.csv, row 1 (line 2), column "sex"');
