@@ -74,7 +74,7 @@ export async function crossValidate(
     values.recall_macro.push(report.macro.recall);
   }
 
-  const metrics = Object.fromEntries(CV_METRICS.map((name) => [name, summarize(values[name])])) as Record<CvMetric, MetricSummary>;
+  const metrics = Object.fromEntries(CV_METRICS.map((name) => [name, summarizeScores(values[name])])) as Record<CvMetric, MetricSummary>;
   return {
     scheme: `RepeatedStratifiedKFold(n_splits=${scheme.folds}, n_repeats=${scheme.repeats}, random_state=${scheme.seed}) over ${y.length} rows`,
     folds: scheme.folds,
@@ -88,7 +88,7 @@ export async function crossValidate(
 }
 
 /** Mean and population standard deviation. */
-export function summarize(values: readonly number[]): MetricSummary {
+export function summarizeScores(values: readonly number[]): MetricSummary {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
   return { mean, std: Math.sqrt(variance), values: [...values] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadPenguins } from '../../src/train/data.js';
-import { crossValidate, summarize, CV_METRICS } from '../../src/train/cv.js';
+import { crossValidate, summarizeScores, CV_METRICS } from '../../src/train/cv.js';
 import { repeatedStratifiedKFold } from '../../src/train/folds.js';
 import { trainForest } from '../../src/train/forest.js';
 import { classificationReport } from '../../src/train/evaluate.js';
@@ -8,10 +8,10 @@ import type { TrainingProgress } from '../../src/train/progress.js';
 
 const penguins = await loadPenguins();
 
-describe('summarize', () => {
+describe('summarizeScores', () => {
   it('reports the mean and the population standard deviation (numpy.std, ddof=0)', () => {
-    expect(summarize([1, 2, 3, 4])).toEqual({ mean: 2.5, std: Math.sqrt(1.25), values: [1, 2, 3, 4] });
-    expect(summarize([0.9, 0.9, 0.9]).std).toBe(0);
+    expect(summarizeScores([1, 2, 3, 4])).toEqual({ mean: 2.5, std: Math.sqrt(1.25), values: [1, 2, 3, 4] });
+    expect(summarizeScores([0.9, 0.9, 0.9]).std).toBe(0);
   });
 });
 
@@ -25,7 +25,7 @@ describe('crossValidate', () => {
     expect(summary.scheme).toBe('RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=5) over 333 rows');
     for (const metric of CV_METRICS) {
       expect(summary.metrics[metric].values).toHaveLength(6);
-      expect(summary.metrics[metric]).toEqual(summarize(summary.metrics[metric].values));
+      expect(summary.metrics[metric]).toEqual(summarizeScores(summary.metrics[metric].values));
     }
 
     // The fourth fit, recomputed by hand, gives the same accuracy.
