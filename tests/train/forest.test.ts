@@ -7,6 +7,8 @@ import { bootstrapRows, growTree, withUniqueSplitCandidates } from '../../src/tr
 import { binRow, binRows, fitBins } from '../../src/train/binning.js';
 import { createTreeGrower } from '../../src/train/grower.js';
 import { InputError } from '../../src/errors.js';
+import { parsePenguinsCsv } from '../../src/train/data.js';
+import { syntheticPenguinsCsv } from '../../src/train/synthetic.js';
 import { parity } from './parity-fixture.js';
 
 const penguins = await loadPenguins();
@@ -112,6 +114,18 @@ describe('ml-random-forest workarounds', () => {
   it('loads from a live toJSON() object as well as from parsed JSON (upstream issue #46)', () => {
     const live = ForestModel.fromJSON(model.toJSON());
     expect(live.predict(test.X)).toEqual(model.predict(test.X));
+  });
+});
+
+describe('scaling to bigger data', () => {
+  it('caps the bootstrap rows per tree at 1,000 and the values per feature at 255, and still predicts well', async () => {
+    const big = parsePenguinsCsv(syntheticPenguinsCsv(penguins, 4000, 3), 'synthetic.csv');
+    const half = big.X.length / 2;
+    const forest = await trainForest(big.X.slice(0, half), big.y.slice(0, half), big.featureNames, { nEstimators: 20 });
+    expect(forest.hyperparameters.samplesPerTree).toBe(1000);
+    const { bins } = forest.toJSON();
+    expect(Math.max(...bins.map((b) => b.thresholds.length + 1))).toBe(255);
+    expect(accuracy(forest.predict(big.X.slice(half)), big.y.slice(half))).toBeGreaterThan(0.95);
   });
 });
 
