@@ -4,6 +4,7 @@ import { registerApiCard } from './api-card.js';
 import { registerCard } from './card.js';
 import { registerInspect } from './inspect.js';
 import { registerLegacyCard } from './legacy-card.js';
+import { registerPush } from './push.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   registerApiCard(program);
   registerCard(program);
   registerInspect(program);
+  registerPush(program);
   return program;
 }

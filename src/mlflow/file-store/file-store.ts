@@ -740,7 +740,8 @@ export class FileStore implements TrackingStore {
     return localPathOf(artifactUri);
   }
 
-  private artifactPath(artifactUri: string, path: string): string {
+  /** The local file or directory of `path` under a `file:` artifact root. */
+  artifactPath(artifactUri: string, path: string): string {
     const relativePath = normalizeArtifactPath(path);
     return relativePath === '' ? this.artifactDir(artifactUri) : join(this.artifactDir(artifactUri), ...relativePath.split('/'));
   }
@@ -840,6 +841,15 @@ export class FileStore implements TrackingStore {
       metrics,
       lifecycleStage: lifecycleOf(meta.lifecycle_stage),
     };
+  }
+
+  /** Every metric point of a LoggedModel, with the run that logged it (the model's metric files). */
+  async getLoggedModelMetricHistory(modelId: string): Promise<Array<Metric & { runId: string }>> {
+    const { dir } = await this.activeModel(modelId);
+    const metricsDir = join(dir, 'metrics');
+    const points: Array<Metric & { runId: string }> = [];
+    for (const key of await listMetricKeys(metricsDir)) points.push(...(await readModelMetricFile(keyPath(metricsDir, key), key, modelId)));
+    return points;
   }
 
   private async activeModel(modelId: string): Promise<{ dir: string; model: LoggedModel }> {

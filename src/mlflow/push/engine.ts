@@ -1,0 +1,567 @@
+/**
+ * Replays a local store on a tracking server: experiments by name; runs with their names,
+ * start and end times, status, params, tags, every metric point (timestamp and step kept),
+ * dataset inputs, artifacts and model outputs; LoggedModels with their files, params, tags and
+ * metrics; registered models with their versions (description, tags, stage) and aliases.
+ *
+ * Idempotent and resumable. The ledger (see `ledger.ts`) says what each target already holds,
+ * and is updated after every step (a run created, a metric batch, an artifact file), so a push
+ * cut off by a server fault resumes at the step that failed. What the server created before
+ * the ledger could record it is found again through the tags pushed entities carry:
+ * `mlflow-mct.source_run_id`, `mlflow-mct.source_model_id` and `mlflow-mct.source_version`.
+ * A repeated metric batch is harmless: MLflow stores an identical point once.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { MlflowAlreadyExistsError, MlflowInvalidRequestError } from '../errors.js';
+import type { FileStore } from '../file-store/index.js';
+import { filterKey, filterLiteral } from '../filters.js';
+import { LOG_MODEL_HISTORY_TAG } from '../rest-store.js';
+import type { TrackingStore } from '../store.js';
+import type { Experiment, LoggedModel, Metric, ModelVersion, Page, RegisteredModel, Run, RunTag } from '../types.js';
+import { PushLedger, type RunEntry, type TargetLedger } from './ledger.js';
+
+export const SOURCE_RUN_TAG = 'mlflow-mct.source_run_id';
+export const SOURCE_MODEL_TAG = 'mlflow-mct.source_model_id';
+export const SOURCE_VERSION_TAG = 'mlflow-mct.source_version';
+
+export interface PushProgress {
+  /** Items (runs, LoggedModels, model versions) finished so far, of `total`. */
+  done: number;
+  total: number;
+  metricPointsSent: number;
+  metricPointsTotal: number;
+  /** What is being pushed now, e.g. `run rf-100 (3f2a…)`. */
+  current: string;
+}
+
+export interface PushOptions {
+  source: FileStore;
+  target: TrackingStore;
+  /** The target as a printable URI without credentials; it keys the ledger. */
+  targetUri: string;
+  /** List what would be sent, from the ledger alone; nothing is sent and nothing recorded. */
+  dryRun?: boolean;
+  onProgress?: (progress: PushProgress) => void;
+}
+
+export type PlanKind = 'experiment' | 'run' | 'logged-model' | 'model-version';
+
+export interface PlanItem {
+  kind: PlanKind;
+  /** The local id (experiment id, run id, model id, `name/version`). */
+  id: string;
+  name: string;
+  /** `create`: never sent; `resume`: partly sent before, or still running locally. */
+  action: 'create' | 'resume';
+  metricPoints?: number;
+  artifacts?: number;
+}
+
+export interface PushSummary {
+  target: string;
+  dryRun: boolean;
+  /** What was (or, with dryRun, would be) sent. */
+  plan: PlanItem[];
+  experimentsCreated: number;
+  runsPushed: number;
+  runsUpToDate: number;
+  metricPoints: number;
+  params: number;
+  tags: number;
+  artifacts: number;
+  loggedModels: number;
+  modelVersions: number;
+  aliases: number;
+  /** Runs still RUNNING locally: sent as they are, and brought up to date by the next push. */
+  runsStillRunning: string[];
+  /** Model versions whose source is neither a LoggedModel nor a run artifact (kept as is). */
+  unmappedSources: string[];
+}
+
+async function allPages<T>(fetch: (pageToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    items.push(...page.items);
+    token = page.nextPageToken;
+  } while (token !== undefined);
+  return items;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function pointKey(metric: Pick<Metric, 'key' | 'timestamp' | 'step' | 'value'>): string {
+  return `${metric.key}\u0000${metric.timestamp}\u0000${metric.step}\u0000${Object.is(metric.value, Number.NaN) ? 'NaN' : metric.value}`;
+}
+
+/** The version a local registered model version is found by on a server. */
+function versionMarker(version: ModelVersion): string {
+  return `${version.modelId ?? version.runId ?? ''}:${version.version}:${version.creationTimestamp ?? ''}`;
+}
+
+interface LocalExperiment {
+  experiment: Experiment;
+  runs: Run[];
+  models: LoggedModel[];
+}
+
+export class Pusher {
+  private readonly source: FileStore;
+  private readonly target: TrackingStore;
+  private readonly ledger: PushLedger;
+  private readonly summary: PushSummary;
+  private progress: PushProgress = { done: 0, total: 0, metricPointsSent: 0, metricPointsTotal: 0, current: '' };
+  private state: TargetLedger = { experiments: {}, runs: {}, models: {}, versions: {} };
+
+  constructor(private readonly options: PushOptions) {
+    this.source = options.source;
+    this.target = options.target;
+    this.ledger = new PushLedger(options.source, options.targetUri);
+    this.summary = {
+      target: options.targetUri,
+      dryRun: options.dryRun === true,
+      plan: [],
+      experimentsCreated: 0,
+      runsPushed: 0,
+      runsUpToDate: 0,
+      metricPoints: 0,
+      params: 0,
+      tags: 0,
+      artifacts: 0,
+      loggedModels: 0,
+      modelVersions: 0,
+      aliases: 0,
+      runsStillRunning: [],
+      unmappedSources: [],
+    };
+  }
+
+  async push(): Promise<PushSummary> {
+    this.state = await this.ledger.load();
+    const local = await this.readLocal();
+    const registry = await this.readRegistry();
+    await this.plan(local, registry);
+    if (this.options.dryRun) return this.summary;
+    for (const { experiment, runs, models } of local) {
+      const todoRuns = runs.filter((run) => !this.state.runs[run.info.runId]?.done);
+      const todoModels = models.filter((model) => !this.state.models[model.modelId]?.done);
+      if (todoRuns.length === 0 && todoModels.length === 0) continue;
+      const remoteExperimentId = await this.ensureExperiment(experiment);
+      for (const run of todoRuns) {
+        const ownModels = todoModels.filter((model) => model.sourceRunId === run.info.runId);
+        await this.pushRun(run, remoteExperimentId, ownModels, models);
+      }
+      for (const model of todoModels.filter((m) => !this.state.models[m.modelId]?.done)) {
+        await this.pushModel(model, remoteExperimentId, undefined);
+      }
+    }
+    for (const { model, versions } of registry) await this.pushRegisteredModel(model, versions);
+    this.report('');
+    return this.summary;
+  }
+
+  // ---- Reading the local store and planning ----
+
+  private async readLocal(): Promise<LocalExperiment[]> {
+    const experiments = await allPages((pageToken) => this.source.searchExperiments({ viewType: 'ACTIVE_ONLY', pageToken, orderBy: ['experiment_id ASC'] }));
+    const local: LocalExperiment[] = [];
+    for (const experiment of experiments) {
+      const runs = await allPages((pageToken) => this.source.searchRuns({ experimentIds: [experiment.experimentId], viewType: 'ACTIVE_ONLY', pageToken }));
+      const models = await allPages((pageToken) => this.source.searchLoggedModels({ experimentIds: [experiment.experimentId], pageToken }));
+      runs.sort((a, b) => (a.info.startTime ?? 0) - (b.info.startTime ?? 0));
+      local.push({ experiment, runs, models });
+    }
+    return local;
+  }
+
+  private async readRegistry(): Promise<Array<{ model: RegisteredModel; versions: ModelVersion[] }>> {
+    const models = await allPages((pageToken) => this.source.searchRegisteredModels({ pageToken }));
+    const versions = await allPages((pageToken) => this.source.searchModelVersions({ pageToken }));
+    return models.map((model) => ({
+      model,
+      versions: versions.filter((version) => version.name === model.name).sort((a, b) => Number(a.version) - Number(b.version)),
+    }));
+  }
+
+  private async runArtifacts(run: Run): Promise<string[]> {
+    return this.listFiles(run.info.artifactUri, '');
+  }
+
+  private async listFiles(artifactUri: string, path: string): Promise<string[]> {
+    const files: string[] = [];
+    for (const entry of await this.source.listArtifacts(artifactUri, path)) {
+      if (entry.isDir) files.push(...(await this.listFiles(artifactUri, entry.path)));
+      else files.push(entry.path);
+    }
+    return files.sort();
+  }
+
+  private async metricHistories(run: Run): Promise<Map<string, Metric[]>> {
+    const histories = new Map<string, Metric[]>();
+    for (const key of Object.keys(run.data.metrics).sort()) {
+      histories.set(key, (await this.source.getMetricHistory(run.info.runId, key)).items);
+    }
+    return histories;
+  }
+
+  private async plan(local: LocalExperiment[], registry: Array<{ model: RegisteredModel; versions: ModelVersion[] }>): Promise<void> {
+    const { plan } = this.summary;
+    for (const { experiment, runs, models } of local) {
+      const todoRuns = runs.filter((run) => !this.state.runs[run.info.runId]?.done);
+      const todoModels = models.filter((model) => !this.state.models[model.modelId]?.done);
+      if (todoRuns.length + todoModels.length > 0 && this.state.experiments[experiment.experimentId] === undefined) {
+        plan.push({ kind: 'experiment', id: experiment.experimentId, name: experiment.name, action: 'create' });
+      }
+      for (const run of todoRuns) {
+        const entry = this.state.runs[run.info.runId];
+        const histories = await this.metricHistories(run);
+        let points = 0;
+        for (const [key, history] of histories) points += history.length - (entry?.metricsSent[key] ?? 0);
+        const artifacts = (await this.runArtifacts(run)).length - (entry?.artifactsSent ?? 0);
+        plan.push({ kind: 'run', id: run.info.runId, name: run.info.runName ?? run.info.runId, action: entry ? 'resume' : 'create', metricPoints: points, artifacts });
+        this.progress.metricPointsTotal += points;
+      }
+      for (const model of todoModels) {
+        const artifacts = (await this.listFiles(model.artifactUri, '')).length;
+        plan.push({ kind: 'logged-model', id: model.modelId, name: model.name, action: this.state.models[model.modelId] ? 'resume' : 'create', artifacts });
+      }
+      this.summary.runsUpToDate += runs.length - todoRuns.length;
+    }
+    for (const { model, versions } of registry) {
+      for (const version of versions) {
+        const key = `${model.name}/${version.version}`;
+        if (this.state.versions[key] === undefined) plan.push({ kind: 'model-version', id: key, name: model.name, action: 'create' });
+      }
+    }
+    this.progress.total = plan.filter((item) => item.kind !== 'experiment').length;
+  }
+
+  private report(current: string): void {
+    this.progress.current = current;
+    this.options.onProgress?.({ ...this.progress });
+  }
+
+  private itemDone(): void {
+    this.progress.done += 1;
+    this.report(this.progress.current);
+  }
+
+  // ---- Experiments ----
+
+  private async ensureExperiment(experiment: Experiment): Promise<string> {
+    const known = this.state.experiments[experiment.experimentId];
+    if (known !== undefined) return known;
+    let remote = await this.target.getExperimentByName(experiment.name);
+    if (remote === undefined) {
+      try {
+        await this.target.createExperiment({ name: experiment.name, tags: experiment.tags });
+        this.summary.experimentsCreated += 1;
+      } catch (error) {
+        if (!(error instanceof MlflowAlreadyExistsError)) throw error;
+      }
+      remote = await this.target.getExperimentByName(experiment.name);
+    }
+    if (remote === undefined || remote.lifecycleStage === 'deleted') {
+      throw new MlflowInvalidRequestError(`experiment "${experiment.name}" is deleted on ${this.summary.target}`, {
+        errorCode: 'INVALID_STATE',
+        httpStatus: 400,
+        request: { method: 'PUSH', baseUrl: this.summary.target, path: experiment.name },
+        hint: 'restore it on the server (or purge it with `mlflow gc`), then push again',
+      });
+    }
+    const remoteId = remote.experimentId;
+    await this.record((ledger) => {
+      ledger.experiments[experiment.experimentId] = remoteId;
+    });
+    return remoteId;
+  }
+
+  private async record(change: (ledger: TargetLedger) => void): Promise<void> {
+    change(this.state);
+    await this.ledger.update(change);
+  }
+
+  // ---- Runs ----
+
+  private async findRemoteRun(remoteExperimentId: string, localRunId: string): Promise<string | undefined> {
+    const page = await this.target.searchRuns({
+      experimentIds: [remoteExperimentId],
+      filter: `${filterKey('tags', SOURCE_RUN_TAG)} = ${filterLiteral(localRunId)}`,
+      viewType: 'ALL',
+      maxResults: 1,
+    });
+    return page.items[0]?.info.runId;
+  }
+
+  private async pushRun(run: Run, remoteExperimentId: string, ownModels: LoggedModel[], experimentModels: LoggedModel[]): Promise<void> {
+    const localRunId = run.info.runId;
+    this.report(`run ${run.info.runName ?? localRunId}`);
+    let entry = this.state.runs[localRunId];
+    if (entry === undefined) {
+      const found = await this.findRemoteRun(remoteExperimentId, localRunId);
+      const remoteRunId =
+        found ??
+        (
+          await this.target.createRun({
+            experimentId: remoteExperimentId,
+            runName: run.info.runName,
+            startTime: run.info.startTime ?? Date.now(),
+            tags: { [SOURCE_RUN_TAG]: localRunId, ...(run.data.tags['mlflow.user'] ? { 'mlflow.user': run.data.tags['mlflow.user'] } : {}) },
+          })
+        ).info.runId;
+      const created: RunEntry = { remoteRunId, metricsSent: {}, artifactsSent: 0, done: false };
+      await this.record((ledger) => {
+        ledger.runs[localRunId] = created;
+      });
+      entry = created;
+    }
+    const remoteRunId = entry.remoteRunId;
+    const remoteRun = await this.target.getRun(remoteRunId);
+
+    for (const model of ownModels) await this.pushModel(model, remoteExperimentId, remoteRunId);
+    await this.pushParamsAndTags(run, remoteRunId);
+    await this.pushMetrics(run, remoteRunId, entry, experimentModels);
+    if (run.inputs.datasetInputs.length > 0) await this.target.logInputs(remoteRunId, run.inputs.datasetInputs);
+    await this.pushRunArtifacts(run, remoteRun, entry);
+
+    const linked = new Set(remoteRun.outputs.modelOutputs.map((output) => output.modelId));
+    const outputs = run.outputs.modelOutputs
+      .map((output) => ({ modelId: this.state.models[output.modelId]?.remoteModelId, step: output.step }))
+      .filter((output): output is { modelId: string; step: number } => output.modelId !== undefined && !linked.has(output.modelId));
+    if (outputs.length > 0) await this.target.logOutputs(remoteRunId, outputs);
+
+    if (run.info.status === 'RUNNING') {
+      this.summary.runsStillRunning.push(localRunId);
+    } else {
+      await this.target.updateRun({ runId: remoteRunId, status: run.info.status, endTime: run.info.endTime });
+      await this.record((ledger) => {
+        const recorded = ledger.runs[localRunId];
+        if (recorded) recorded.done = true;
+      });
+    }
+    this.summary.runsPushed += 1;
+    this.itemDone();
+  }
+
+  private async pushParamsAndTags(run: Run, remoteRunId: string): Promise<void> {
+    const limits = (await this.target.getCapabilities()).limits;
+    const params = Object.entries(run.data.params).map(([key, value]) => ({ key, value }));
+    const tags: RunTag[] = Object.entries(run.data.tags)
+      .filter(([key]) => key !== 'mlflow.runName')
+      .map(([key, value]) => ({
+        key,
+        // The MLflow 2 model history names the run it belongs to.
+        value: key === LOG_MODEL_HISTORY_TAG ? value.replaceAll(run.info.runId, remoteRunId) : value,
+      }));
+    for (const batch of chunk(params, limits.maxParamsPerBatch)) await this.target.logBatch(remoteRunId, { metrics: [], params: batch, tags: [] });
+    for (const batch of chunk(tags, limits.maxTagsPerBatch)) await this.target.logBatch(remoteRunId, { metrics: [], params: [], tags: batch });
+    this.summary.params += params.length;
+    this.summary.tags += tags.length;
+  }
+
+  /** Points logged with a LoggedModel (and dataset) are sent with the remote model id, once. */
+  private async modelPoints(runId: string, models: LoggedModel[]): Promise<Map<string, Pick<Metric, 'modelId' | 'datasetName' | 'datasetDigest'>>> {
+    const points = new Map<string, Pick<Metric, 'modelId' | 'datasetName' | 'datasetDigest'>>();
+    for (const model of models) {
+      const remoteModelId = this.state.models[model.modelId]?.remoteModelId;
+      if (remoteModelId === undefined) continue;
+      for (const point of await this.source.getLoggedModelMetricHistory(model.modelId)) {
+        if (point.runId !== runId) continue;
+        points.set(pointKey(point), { modelId: remoteModelId, datasetName: point.datasetName, datasetDigest: point.datasetDigest });
+      }
+    }
+    return points;
+  }
+
+  private async pushMetrics(run: Run, remoteRunId: string, entry: RunEntry, models: LoggedModel[]): Promise<void> {
+    const limits = (await this.target.getCapabilities()).limits;
+    const withModel = await this.modelPoints(run.info.runId, models);
+    const pending: Metric[] = [];
+    for (const [key, history] of await this.metricHistories(run)) {
+      for (const point of history.slice(entry.metricsSent[key] ?? 0)) {
+        const extra = withModel.get(pointKey(point));
+        pending.push({ key, value: point.value, timestamp: point.timestamp, step: point.step, ...extra });
+      }
+    }
+    const perRequest = Math.min(limits.maxMetricsPerBatch, limits.maxEntitiesPerBatch);
+    for (const batch of chunk(pending, perRequest)) {
+      await this.target.logBatch(remoteRunId, { metrics: batch, params: [], tags: [] });
+      const counts: Record<string, number> = {};
+      for (const metric of batch) counts[metric.key] = (counts[metric.key] ?? 0) + 1;
+      await this.record((ledger) => {
+        const recorded = ledger.runs[run.info.runId];
+        if (!recorded) return;
+        for (const [key, count] of Object.entries(counts)) recorded.metricsSent[key] = (recorded.metricsSent[key] ?? 0) + count;
+      });
+      this.summary.metricPoints += batch.length;
+      this.progress.metricPointsSent += batch.length;
+      this.report(this.progress.current);
+    }
+  }
+
+  private async pushRunArtifacts(run: Run, remoteRun: Run, entry: RunEntry): Promise<void> {
+    const files = await this.runArtifacts(run);
+    for (const [index, path] of files.entries()) {
+      if (index < entry.artifactsSent) continue;
+      await this.target.uploadArtifact(remoteRun.info.artifactUri, path, this.source.artifactPath(run.info.artifactUri, path));
+      await this.record((ledger) => {
+        const recorded = ledger.runs[run.info.runId];
+        if (recorded) recorded.artifactsSent = index + 1;
+      });
+      this.summary.artifacts += 1;
+    }
+  }
+
+  // ---- LoggedModels ----
+
+  private async findRemoteModel(remoteExperimentId: string, localModelId: string): Promise<string | undefined> {
+    const page = await this.target.searchLoggedModels({
+      experimentIds: [remoteExperimentId],
+      filter: `${filterKey('tags', SOURCE_MODEL_TAG)} = ${filterLiteral(localModelId)}`,
+      maxResults: 1,
+    });
+    return page.items[0]?.modelId;
+  }
+
+  private async pushModel(model: LoggedModel, remoteExperimentId: string, remoteRunId: string | undefined): Promise<void> {
+    this.report(`logged model ${model.name} (${model.modelId})`);
+    let remoteModelId = this.state.models[model.modelId]?.remoteModelId;
+    if (remoteModelId === undefined) {
+      remoteModelId =
+        (await this.findRemoteModel(remoteExperimentId, model.modelId)) ??
+        (
+          await this.target.createLoggedModel({
+            experimentId: remoteExperimentId,
+            name: model.name,
+            modelType: model.modelType,
+            sourceRunId: remoteRunId,
+            params: model.params,
+            tags: { ...model.tags, [SOURCE_MODEL_TAG]: model.modelId },
+          })
+        ).modelId;
+      const created = remoteModelId;
+      await this.record((ledger) => {
+        ledger.models[model.modelId] = { remoteModelId: created, done: false };
+      });
+    }
+    const remote = await this.target.getLoggedModel(remoteModelId);
+    for (const path of await this.listFiles(model.artifactUri, '')) {
+      const localFile = this.source.artifactPath(model.artifactUri, path);
+      if (path === 'MLmodel') await this.uploadMlmodel(localFile, remote, remoteRunId);
+      else await this.target.uploadArtifact(remote.artifactUri, path, localFile);
+      this.summary.artifacts += 1;
+    }
+    if ((model.status === 'LOGGED_MODEL_READY' || model.status === 'LOGGED_MODEL_UPLOAD_FAILED') && remote.status !== model.status) {
+      await this.target.finalizeLoggedModel(remoteModelId, model.status);
+    }
+    await this.record((ledger) => {
+      const recorded = ledger.models[model.modelId];
+      if (recorded) recorded.done = true;
+    });
+    this.summary.loggedModels += 1;
+    this.itemDone();
+  }
+
+  /** The MLmodel names its model and run: on the server they are the remote ones. */
+  private async uploadMlmodel(localFile: string, remote: LoggedModel, remoteRunId: string | undefined): Promise<void> {
+    const mlmodel = parseYaml(await readFile(localFile, 'utf8')) as Record<string, unknown>;
+    mlmodel.artifact_path = remote.artifactUri;
+    mlmodel.model_id = remote.modelId;
+    mlmodel.model_uuid = remote.modelId;
+    if (remoteRunId !== undefined) mlmodel.run_id = remoteRunId;
+    const scratch = await mkdtemp(join(tmpdir(), 'mlflow-mct-push-'));
+    try {
+      const file = join(scratch, 'MLmodel');
+      await writeFile(file, toYaml(mlmodel, { sortMapEntries: true }));
+      await this.target.uploadArtifact(remote.artifactUri, 'MLmodel', file);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  // ---- Model Registry ----
+
+  private async pushRegisteredModel(model: RegisteredModel, versions: ModelVersion[]): Promise<void> {
+    const todo = versions.filter((version) => this.state.versions[`${model.name}/${version.version}`] === undefined);
+    if (todo.length > 0) {
+      try {
+        await this.target.createRegisteredModel({ name: model.name, description: model.description, tags: model.tags });
+      } catch (error) {
+        if (!(error instanceof MlflowAlreadyExistsError)) throw error;
+        const remote = await this.target.getRegisteredModel(model.name);
+        for (const [key, value] of Object.entries(model.tags)) {
+          if (remote.tags[key] !== value) await this.target.setRegisteredModelTag(model.name, key, value);
+        }
+        if (model.description && !remote.description) await this.target.updateRegisteredModel(model.name, model.description);
+      }
+    }
+    for (const version of todo) await this.pushVersion(version);
+    const remoteAliases = todo.length > 0 || Object.keys(model.aliases).length > 0 ? (await this.target.getRegisteredModel(model.name)).aliases : {};
+    for (const [alias, localVersion] of Object.entries(model.aliases)) {
+      const remoteVersion = this.state.versions[`${model.name}/${localVersion}`];
+      if (remoteVersion === undefined || remoteAliases[alias] === remoteVersion) continue;
+      await this.target.setRegisteredModelAlias(model.name, alias, remoteVersion);
+      this.summary.aliases += 1;
+    }
+  }
+
+  private async remoteSource(version: ModelVersion): Promise<{ source: string; runId?: string; modelId?: string }> {
+    const runId = version.runId === undefined ? undefined : this.state.runs[version.runId]?.remoteRunId;
+    const modelId = version.modelId === undefined ? undefined : this.state.models[version.modelId]?.remoteModelId;
+    if (version.modelId !== undefined && modelId !== undefined && version.source === `models:/${version.modelId}`) {
+      return { source: `models:/${modelId}`, runId, modelId };
+    }
+    if (version.runId !== undefined && runId !== undefined) {
+      const localRun = await this.source.getRun(version.runId);
+      const root = localRun.info.artifactUri.replace(/\/+$/, '');
+      if (version.source === root || version.source.startsWith(`${root}/`)) {
+        const remoteRun = await this.target.getRun(runId);
+        return { source: `${remoteRun.info.artifactUri.replace(/\/+$/, '')}${version.source.slice(root.length)}`, runId, modelId };
+      }
+    }
+    this.summary.unmappedSources.push(`${version.name}/${version.version}: ${version.source}`);
+    return { source: version.source, runId, modelId };
+  }
+
+  private async pushVersion(version: ModelVersion): Promise<void> {
+    const key = `${version.name}/${version.version}`;
+    this.report(`model version ${key}`);
+    const marker = versionMarker(version);
+    const found = await this.target.searchModelVersions({
+      filter: `name = ${filterLiteral(version.name)} AND ${filterKey('tags', SOURCE_VERSION_TAG)} = ${filterLiteral(marker)}`,
+      maxResults: 1,
+    });
+    let remote = found.items[0];
+    if (remote === undefined) {
+      remote = await this.target.createModelVersion({
+        name: version.name,
+        ...(await this.remoteSource(version)),
+        description: version.description,
+        tags: { ...version.tags, [SOURCE_VERSION_TAG]: marker },
+        runLink: version.runLink,
+      });
+      this.summary.modelVersions += 1;
+    }
+    if (version.currentStage !== 'None' && remote.currentStage !== version.currentStage) {
+      await this.target.transitionModelVersionStage(version.name, remote.version, version.currentStage, false);
+    }
+    const remoteVersion = remote.version;
+    await this.record((ledger) => {
+      ledger.versions[key] = remoteVersion;
+    });
+    this.itemDone();
+  }
+}
+
+/** Pushes a local store to a server; see `Pusher`. */
+export function pushLocalStore(options: PushOptions): Promise<PushSummary> {
+  return new Pusher(options).push();
+}

@@ -1,0 +1,13 @@
+export {
+  Pusher,
+  pushLocalStore,
+  SOURCE_MODEL_TAG,
+  SOURCE_RUN_TAG,
+  SOURCE_VERSION_TAG,
+  type PlanItem,
+  type PlanKind,
+  type PushOptions,
+  type PushProgress,
+  type PushSummary,
+} from './engine.js';
+export { LEDGER_FILE, PushLedger, type TargetLedger } from './ledger.js';

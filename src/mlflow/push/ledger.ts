@@ -1,0 +1,94 @@
+/**
+ * What has been pushed from a local store, per target server: the local → remote id of every
+ * experiment, run, LoggedModel and model version, and how far each run got (metric points per
+ * key, artifact files), so an interrupted push resumes where it stopped and a finished one is
+ * not sent again.
+ *
+ * It is a JSON file at the store root (`.mlflow-mct-push-ledger.json`): a file, because MLflow
+ * takes every directory there for an experiment. Updates re-read the file under the store lock
+ * and write it atomically, so a killed push loses at most the step it was in, which the server
+ * side markers (`mlflow-mct.source_*` tags) recover.
+ */
+import { join } from 'node:path';
+import type { FileStore } from '../file-store/index.js';
+import { readText } from '../file-store/read.js';
+import { FileStoreError } from '../file-store/errors.js';
+
+export const LEDGER_FILE = '.mlflow-mct-push-ledger.json';
+
+export interface RunEntry {
+  remoteRunId: string;
+  /** Points sent per metric key, in the order of the local history. */
+  metricsSent: Record<string, number>;
+  /** Run artifact files sent, in sorted path order. */
+  artifactsSent: number;
+  /** The run had ended locally and everything was sent. */
+  done: boolean;
+}
+
+export interface ModelEntry {
+  remoteModelId: string;
+  done: boolean;
+}
+
+export interface TargetLedger {
+  experiments: Record<string, string>;
+  runs: Record<string, RunEntry>;
+  models: Record<string, ModelEntry>;
+  /** `name/version` → remote version, once its tags and stage are set. */
+  versions: Record<string, string>;
+}
+
+interface LedgerFile {
+  version: 1;
+  targets: Record<string, TargetLedger>;
+}
+
+function emptyTarget(): TargetLedger {
+  return { experiments: {}, runs: {}, models: {}, versions: {} };
+}
+
+export class PushLedger {
+  private readonly path: string;
+
+  constructor(
+    private readonly store: FileStore,
+    /** The target server, as a printable URI without credentials. */
+    readonly target: string,
+  ) {
+    this.path = join(store.root, LEDGER_FILE);
+  }
+
+  private async readFile(): Promise<LedgerFile> {
+    const text = await readText(this.path);
+    if (text === undefined) return { version: 1, targets: {} };
+    try {
+      const parsed = JSON.parse(text) as LedgerFile;
+      if (parsed.version !== 1 || typeof parsed.targets !== 'object') throw new Error('unknown format');
+      return parsed;
+    } catch (error) {
+      throw new FileStoreError(`the push ledger ${this.path} cannot be read: ${(error as Error).message}`, {
+        path: this.path,
+        cause: error,
+        hint: 'delete it: the next push finds what the server already has by its mlflow-mct.source_* tags',
+      });
+    }
+  }
+
+  /** This target's entries as they are now. */
+  async load(): Promise<TargetLedger> {
+    await this.store.ensureReady();
+    return (await this.readFile()).targets[this.target] ?? emptyTarget();
+  }
+
+  /** Applies `change` to the latest ledger and saves it. */
+  async update(change: (ledger: TargetLedger) => void): Promise<void> {
+    await this.store.lock.run(async () => {
+      const file = await this.readFile();
+      const ledger = file.targets[this.target] ?? emptyTarget();
+      change(ledger);
+      file.targets[this.target] = ledger;
+      await this.store.disk.write(this.path, `${JSON.stringify(file, null, 1)}\n`);
+    });
+  }
+}
