@@ -1,0 +1,100 @@
+/**
+ * How a command opens where its runs go, so that no run is lost because a server is down:
+ * - no tracking URI (`--mlflow-uri`, `MLFLOW_TRACKING_URI`): the local store `./mlruns`;
+ * - a `file:` URI or a plain path: the local store there;
+ * - an http(s) URI: that server, after one request proves it answers. When it does not answer
+ *   within the retry budget (refused, unreachable, timed out, 502/503/504), the run goes to the
+ *   local store instead and the command is told why, so it can warn and fail (exit 1) unless
+ *   the user said `--offline-ok`; `mlflow-mct push` sends the run later.
+ * Credentials, TLS and auth failures are not outages: they are reported as they are.
+ */
+import { resolve } from 'node:path';
+import { EXIT_OK, EXIT_RUNTIME } from '../errors.js';
+import { redactUri, type MlflowConfig } from './config.js';
+import { createStore, type CreateStoreOptions } from './create-store.js';
+import { MlflowApiError, MlflowConnectionError } from './errors.js';
+import { FileStore } from './file-store/index.js';
+import type { TrackingStore } from './store.js';
+
+export type TrackingTargetKind = 'server' | 'local' | 'local-fallback';
+
+export interface TrackingTarget {
+  store: TrackingStore;
+  kind: TrackingTargetKind;
+  /** Where the runs go, safe to print: the server URL or the local directory. */
+  location: string;
+  /** A command that shows the runs. */
+  viewCommand: string;
+  /** Set when a configured server did not answer and the local store is used instead. */
+  fallback?: { server: string; reason: string };
+}
+
+export interface OpenTrackingOptions extends CreateStoreOptions {
+  /** The local store used without a URI and as the fallback (default `./mlruns`). */
+  localDir?: string;
+}
+
+/** The default local store, as MLflow names it. */
+export const DEFAULT_LOCAL_STORE = 'mlruns';
+
+const OUTAGE_STATUSES = new Set([502, 503, 504]);
+
+/** A URI that names a local directory: `file:...` or a path without a scheme. */
+export function isLocalStoreUri(uri: string): boolean {
+  return uri.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:/i.test(uri);
+}
+
+/** The shell command that opens MLflow's UI on a local store. */
+export function localViewCommand(dir: string): string {
+  const shown = /[\s'"$`\\]/.test(dir) ? `'${dir.replace(/'/g, `'\\''`)}'` : dir;
+  return `MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ${shown}`;
+}
+
+function localTarget(dir: string, kind: 'local' | 'local-fallback', fallback?: TrackingTarget['fallback']): TrackingTarget {
+  const store = new FileStore(dir);
+  return { store, kind, location: store.root, viewCommand: localViewCommand(store.root), ...(fallback ? { fallback } : {}) };
+}
+
+/** True for failures that mean "the server is not there right now". */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof MlflowConnectionError) return true;
+  return error instanceof MlflowApiError && OUTAGE_STATUSES.has(error.httpStatus);
+}
+
+/**
+ * Opens the tracking target the configuration names, falling back to the local store when a
+ * configured server does not answer. The local store is created on first write.
+ */
+export async function openTrackingTarget(config: MlflowConfig, options: OpenTrackingOptions = {}): Promise<TrackingTarget> {
+  const localDir = resolve(options.localDir ?? DEFAULT_LOCAL_STORE);
+  const uri = config.trackingUri;
+  if (uri === undefined) return localTarget(localDir, 'local');
+  if (isLocalStoreUri(uri)) return localTarget(uri, 'local');
+  const store = createStore(config, options);
+  try {
+    await store.getCapabilities();
+  } catch (error) {
+    if (!isOutage(error)) throw error;
+    await store.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    return localTarget(localDir, 'local-fallback', { server: redactUri(uri), reason });
+  }
+  return { store, kind: 'server', location: redactUri(uri), viewCommand: `open ${redactUri(uri)}` };
+}
+
+/** The lines a command prints about where its run went (the fallback warning comes first). */
+export function describeTarget(target: TrackingTarget, runId?: string): { warning: string | undefined; lines: string[] } {
+  const run = runId === undefined ? 'the run' : `run ${runId}`;
+  if (target.kind === 'server') return { warning: undefined, lines: [`Recorded ${run} in MLflow at ${target.location}`] };
+  const lines = [`Recorded ${run} in the local store ${target.location}`, `View it: ${target.viewCommand}`];
+  if (target.fallback === undefined) return { warning: undefined, lines };
+  return {
+    warning: `MLflow at ${target.fallback.server} did not answer (${target.fallback.reason}); ${run} was recorded locally instead`,
+    lines: [...lines, `Send it when the server is back: mlflow-mct push --from ${target.location} --to ${target.fallback.server}`],
+  };
+}
+
+/** Exit code of a command whose work succeeded: 1 when it fell back to the local store, unless offline is fine. */
+export function exitCodeFor(target: TrackingTarget, options: { offlineOk?: boolean } = {}): number {
+  return target.kind === 'local-fallback' && options.offlineOk !== true ? EXIT_RUNTIME : EXIT_OK;
+}

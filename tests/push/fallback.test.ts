@@ -1,0 +1,107 @@
+/**
+ * Opening the tracking target: the local store without a URI, and the local store instead of a
+ * server that does not answer, with the warning, the exit code and the later push.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MlflowClient } from '../../src/mlflow/client.js';
+import { loadMlflowConfig } from '../../src/mlflow/config.js';
+import { MlflowAuthError } from '../../src/mlflow/errors.js';
+import { describeTarget, exitCodeFor, openTrackingTarget } from '../../src/mlflow/fallback.js';
+import { FileStore } from '../../src/mlflow/file-store/index.js';
+import { pushLocalStore } from '../../src/mlflow/push/index.js';
+import { FaultProxy } from '../harness/fault-proxy.js';
+import { freePort } from '../harness/ports.js';
+import { describeWithServer, server, testConfig, testStore, uniqueName } from '../harness/context.js';
+import { writeExampleRun } from '../filestore/example-run.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mlflow-mct-fallback-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const quickRetry = { maxRetries: 1, backoffFactor: 0.01, backoffJitter: 0, backoffMax: 0.1, respectRetryAfter: false };
+
+describe('without a server', () => {
+  it('records into ./mlruns when no tracking URI is set, and says how to view it', async () => {
+    const config = loadMlflowConfig({}, { env: {}, credentialsFile: '/nonexistent' });
+    const target = await openTrackingTarget(config, { localDir: join(dir, 'default', 'mlruns') });
+    expect(target).toMatchObject({ kind: 'local', location: join(dir, 'default', 'mlruns') });
+    expect(target.store).toBeInstanceOf(FileStore);
+    const { warning, lines } = describeTarget(target, 'abc');
+    expect(warning).toBeUndefined();
+    expect(lines).toEqual([
+      `Recorded run abc in the local store ${join(dir, 'default', 'mlruns')}`,
+      `View it: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ${join(dir, 'default', 'mlruns')}`,
+    ]);
+    expect(exitCodeFor(target)).toBe(0);
+  });
+
+  it('uses the directory of a file: URI', async () => {
+    const config = loadMlflowConfig({ mlflowUri: `file://${join(dir, 'elsewhere')}` }, { env: {}, credentialsFile: '/nonexistent' });
+    const target = await openTrackingTarget(config, { localDir: join(dir, 'unused') });
+    expect(target).toMatchObject({ kind: 'local', location: join(dir, 'elsewhere') });
+    const client = new MlflowClient(target.store);
+    const experimentId = await client.getOrCreateExperiment('here');
+    expect((await new FileStore(join(dir, 'elsewhere')).getExperiment(experimentId)).name).toBe('here');
+  });
+
+  it('falls back to the local store when the server refuses connections, and fails unless offline is fine', async () => {
+    const port = await freePort();
+    const config = testConfig({ url: `http://127.0.0.1:${port}`, retry: quickRetry });
+    const target = await openTrackingTarget(config, { localDir: join(dir, 'refused') });
+    expect(target.kind).toBe('local-fallback');
+    expect(target.fallback).toMatchObject({ server: `http://127.0.0.1:${port}` });
+    expect(target.fallback?.reason).toContain('connection refused');
+    const { warning, lines } = describeTarget(target);
+    expect(warning).toContain(`MLflow at http://127.0.0.1:${port} did not answer`);
+    expect(lines.at(-1)).toBe(`Send it when the server is back: mlflow-mct push --from ${join(dir, 'refused')} --to http://127.0.0.1:${port}`);
+    expect(exitCodeFor(target)).toBe(1);
+    expect(exitCodeFor(target, { offlineOk: true })).toBe(0);
+  });
+});
+
+describeWithServer('with a server that is down, then back', () => {
+  it('keeps the run locally while the server answers 503, and push sends it once it is back', async () => {
+    const proxy = await FaultProxy.start(server().url);
+    try {
+      proxy.inject({ fault: { kind: 'status', status: 503 } });
+      const target = await openTrackingTarget(testConfig({ url: proxy.url, retry: quickRetry }), { localDir: join(dir, 'outage') });
+      expect(target.kind).toBe('local-fallback');
+      const example = await writeExampleRun(target.store, { experimentName: uniqueName('offline'), registeredModel: uniqueName('offline-model') });
+
+      proxy.clear();
+      const summary = await pushLocalStore({ source: target.store as FileStore, target: testStore({ url: proxy.url }), targetUri: proxy.url });
+      expect(summary).toMatchObject({ runsPushed: 1, modelVersions: 1 });
+      const client = new MlflowClient(testStore());
+      const experiment = await client.getExperimentByName(example.experimentName);
+      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
+      expect(runs.map((run) => run.info.runName)).toEqual([example.runName]);
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
+
+  it('does not hide a rejected login behind the local store', async () => {
+    const proxy = await FaultProxy.start(server().url);
+    try {
+      proxy.inject({ fault: { kind: 'status', status: 401 } });
+      const failure = await openTrackingTarget(testConfig({ url: proxy.url, retry: quickRetry }), { localDir: join(dir, 'auth') }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(MlflowAuthError);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('uses the server when it answers', async () => {
+    const target = await openTrackingTarget(testConfig(), { localDir: join(dir, 'unused-local') });
+    expect(target).toMatchObject({ kind: 'server', location: server().url });
+    expect(describeTarget(target, 'r1').lines).toEqual([`Recorded run r1 in MLflow at ${server().url}`]);
+    await target.store.close();
+  });
+});
