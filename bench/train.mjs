@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -27,10 +27,14 @@ const syntheticPath = join(workDir, `penguins-like-${SCALE_ROWS}.csv`);
 writeFileSync(syntheticPath, train.syntheticPenguinsCsv(basis, SCALE_ROWS, SCALE_SEED));
 const big = await train.loadPenguins(syntheticPath);
 
+// CPU time (all threads of this process) next to wall time shows how busy the machine was.
+const loadBefore = loadavg()[0];
 const timed = async (run) => {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const value = await run();
-  return { value, ms: performance.now() - start };
+  const cpu = process.cpuUsage(cpuStart);
+  return { value, ms: performance.now() - start, cpuMs: (cpu.user + cpu.system) / 1000 };
 };
 // Cold, as the CLI runs it: the worker threads start inside the measured time.
 const scaled = await timed(() => train.trainForest(big.X, big.y, big.featureNames));
@@ -94,13 +98,15 @@ row(
 row('  time ratio to scikit-learn (1 core)', sc ? `${(scaled.ms / sc.trainMs).toFixed(1)}x` : '—');
 row(`train, all cores (scikit-learn n_jobs=-1)`, ms(scaled.ms), ms(sc?.trainMsAllCores));
 row('  time ratio to scikit-learn (all cores)', sc ? `${(scaled.ms / sc.trainMsAllCores).toFixed(1)}x` : '—');
+row('  CPU time of all threads', ms(scaled.cpuMs));
 row('train on the calling thread only', ms(scaledOneThread.ms));
 row('held-out accuracy (80/20 split)', fmt(heldOut), fmt(sc?.heldOutAccuracy));
 
 const widths = [44, 16, 20];
 console.log(
   `mlflow-mct training benchmark — Node ${process.version}, ${availableParallelism()} cores` +
-    (sklearn ? `; scikit-learn ${sklearn.versions['scikit-learn']}, Python ${sklearn.versions.python}` : ''),
+    (sklearn ? `; scikit-learn ${sklearn.versions['scikit-learn']}, Python ${sklearn.versions.python}` : '') +
+    `; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
 );
 console.log(`${'quantity'.padEnd(widths[0])}${'mlflow-mct'.padEnd(widths[1])}${'scikit-learn'.padEnd(widths[2])}target`);
 for (const [label, ...cells] of rows) {
