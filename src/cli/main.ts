@@ -9,7 +9,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
-    return 0;
+    // A command whose work succeeded can still ask for a non-zero exit (a run recorded locally
+    // because the server was down, --strict findings) by setting process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version end through here too, with exit code 0; commander has printed them.

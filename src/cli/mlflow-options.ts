@@ -1,0 +1,49 @@
+import { Command } from 'commander';
+import { MlflowClient } from '../mlflow/client.js';
+import { loadMlflowConfig, type MlflowConfig } from '../mlflow/config.js';
+import { describeTarget, exitCodeFor, openTrackingTarget, type TrackingTarget } from '../mlflow/fallback.js';
+import type { Reporter } from './output.js';
+
+/** Flags of every command that records into MLflow. */
+export function withMlflowOptions(command: Command, experimentDefault?: string): Command {
+  return command
+    .option('--mlflow-uri <uri>', 'tracking server (http[s]://...) or local store (file:<dir>); default: MLFLOW_TRACKING_URI, else ./mlruns')
+    .option('--mlflow-experiment <name>', 'experiment name (default: MLFLOW_EXPERIMENT_NAME' + (experimentDefault ? `, else ${experimentDefault})` : ')'))
+    .option('--offline-ok', 'exit 0 when the server is unreachable and the run is recorded locally instead');
+}
+
+export interface MlflowOptionValues {
+  mlflowUri?: string;
+  mlflowExperiment?: string;
+  offlineOk?: boolean;
+}
+
+/** The configuration the flags and the environment name; flags win. */
+export function mlflowConfigOf(options: MlflowOptionValues): MlflowConfig {
+  return loadMlflowConfig({ mlflowUri: options.mlflowUri, mlflowExperiment: options.mlflowExperiment });
+}
+
+export interface OpenedTracking {
+  client: MlflowClient;
+  target: TrackingTarget;
+  config: MlflowConfig;
+}
+
+/** Opens where runs go (server, local store, or the local fallback when the server is down). */
+export async function openTracking(options: MlflowOptionValues): Promise<OpenedTracking> {
+  const config = mlflowConfigOf(options);
+  const target = await openTrackingTarget(config);
+  return { client: new MlflowClient(target.store), target, config };
+}
+
+/**
+ * Says where a run went; warns when it fell back to the local store, and then sets exit code 1
+ * unless --offline-ok. Returns the lines for the command's human output.
+ */
+export function reportTracking(reporter: Reporter, tracking: OpenedTracking, options: MlflowOptionValues, runId?: string): string[] {
+  const { warning, lines } = describeTarget(tracking.target, runId);
+  if (warning) reporter.warn(warning);
+  const code = exitCodeFor(tracking.target, { offlineOk: options.offlineOk === true });
+  if (code !== 0) process.exitCode = code;
+  return lines;
+}
