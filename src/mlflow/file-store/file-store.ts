@@ -501,6 +501,8 @@ export class FileStore implements TrackingStore {
     return this.lock.run(async () => {
       const { located, meta } = await this.activeRun(request.runId);
       const updated: Meta = { ...meta };
+      // As MLflow's `_overwrite_run_info`: deleted_time is written only when the run is deleted.
+      if (updated.deleted_time === null) delete updated.deleted_time;
       if (request.status !== undefined) updated.status = RUN_STATUS_CODES[request.status];
       if (request.endTime !== undefined) updated.end_time = request.endTime;
       if (request.runName) {
@@ -900,7 +902,8 @@ export class FileStore implements TrackingStore {
   async finalizeLoggedModel(modelId: string, status: Extract<LoggedModelStatus, 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED'>): Promise<LoggedModel> {
     return this.lock.run(async () => {
       const { dir } = await this.activeModel(modelId);
-      const meta = (await readMetaFile(dir)) as Meta;
+      // As MLflow's finalize: the rewritten meta.yaml has no lifecycle_stage (absent means active).
+      const { lifecycle_stage: _active, ...meta } = (await readMetaFile(dir)) as Meta;
       await this.disk.write(join(dir, META), dumpMeta({ ...meta, status: LOGGED_MODEL_STATUS_CODES[status], last_updated_timestamp: Date.now() }));
       return (await this.activeModel(modelId)).model;
     });

@@ -11,8 +11,23 @@ import YAML from 'yaml';
 export type MetaValue = string | number | null | MetaValue[] | { [key: string]: MetaValue };
 export type Meta = Record<string, MetaValue>;
 
+/** Plain scalars PyYAML gives a tag of their own (`value`, `merge`): always quoted. */
+const PYYAML_SPECIAL = new Set(['=', '<<']);
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
 export function dumpMeta(meta: Meta): string {
-  return YAML.stringify(meta, { version: '1.1', sortMapEntries: true, singleQuote: true, lineWidth: 0 });
+  // Without the merge tag, the string "<<" is a string like any other (the tag would print it bare).
+  const document = new YAML.Document(meta, {
+    version: '1.1',
+    sortMapEntries: true,
+    customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || tag.tag !== MERGE_TAG),
+  });
+  YAML.visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && PYYAML_SPECIAL.has(node.value)) node.type = 'QUOTE_SINGLE';
+    },
+  });
+  return document.toString({ singleQuote: true, lineWidth: 0 });
 }
 
 /** The mapping in a meta.yaml, or undefined when the text is empty or not a mapping. */
