@@ -16,3 +16,4 @@ export { LANGUAGES, CARD_LABELS, type Lang, type CardLabels } from './card/label
 export { legacyCardDefaults } from './card/presets/legacy.js';
 export { apiCardDefaults, type ApiModelFacts } from './card/presets/api.js';
 export * from './pickle/index.js';
+export * from './train/index.js';

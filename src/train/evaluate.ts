@@ -7,7 +7,7 @@
 /** The 0.975 quantile of the standard normal distribution: a two-sided 95% interval. */
 export const Z_95 = 1.959963984540054;
 
-export interface ConfidenceInterval {
+export interface ProportionInterval {
   lower: number;
   upper: number;
   /** Coverage, e.g. 0.95. */
@@ -40,7 +40,7 @@ export interface ConfusionMatrix {
 export interface ClassificationReport {
   accuracy: number;
   /** Wilson score interval of the accuracy, treating each row as an independent trial. */
-  accuracyInterval: ConfidenceInterval;
+  accuracyInterval: ProportionInterval;
   correct: number;
   total: number;
   /** One entry per class, in `confusionMatrix.labels` order. */
@@ -56,7 +56,7 @@ export interface ClassificationReport {
  * Wilson score interval for `successes` out of `trials` (Wilson 1927; Newcombe 1998, method 3).
  * Unlike the normal approximation it stays inside [0, 1] and is sensible at 0 or n successes.
  */
-export function wilsonInterval(successes: number, trials: number, z: number = Z_95, level = 0.95): ConfidenceInterval {
+export function wilsonInterval(successes: number, trials: number, z: number = Z_95, level = 0.95): ProportionInterval {
   if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`a Wilson interval needs at least one trial, got ${trials}`);
   if (!Number.isInteger(successes) || successes < 0 || successes > trials) {
     throw new RangeError(`successes must be an integer between 0 and ${trials}, got ${successes}`);
