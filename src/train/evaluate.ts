@@ -7,6 +7,7 @@
 /** The 0.975 quantile of the standard normal distribution: a two-sided 95% interval. */
 export const Z_95 = 1.959963984540054;
 
+/** A confidence interval for a proportion such as an accuracy (Model Cards call it `confidence_interval`). */
 export interface ProportionInterval {
   lower: number;
   upper: number;
