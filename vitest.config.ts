@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // One real MLflow server for the whole run (tests/harness/mlflow-server.ts).
+    globalSetup: ['tests/harness/global-setup.ts'],
   },
 });

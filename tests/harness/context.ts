@@ -1,0 +1,51 @@
+/**
+ * What integration tests use: the shared server started by `global-setup.ts`, clients for it
+ * with a fast retry budget, and unique names so test files can run in parallel on one server.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, inject } from 'vitest';
+import { MlflowClient } from '../../src/mlflow/client.js';
+import { loadMlflowConfig, type MlflowConfig } from '../../src/mlflow/config.js';
+import { RestStore } from '../../src/mlflow/rest-store.js';
+import type { MlflowServerInfo } from './mlflow-server.js';
+
+const provided = inject('mlflowServer');
+
+export const serverAvailable = provided.available;
+
+/** The running server; only call inside a `describeWithServer` block. */
+export function server(): MlflowServerInfo {
+  if (!provided.available) throw new Error(`no MLflow server: ${provided.reason}`);
+  return provided.info;
+}
+
+/** `describe` that runs when the server is up, and otherwise is skipped with the reason in its title. */
+export function describeWithServer(name: string, body: () => void): void {
+  if (provided.available) describe(name, body);
+  else describe.skip(`${name} (skipped: ${provided.reason})`, body);
+}
+
+/** Configuration for the test server (or `url`), with retries fast enough for tests. */
+export function testConfig(overrides: Partial<MlflowConfig> & { url?: string } = {}): MlflowConfig {
+  const { url, ...rest } = overrides;
+  const base = loadMlflowConfig({ mlflowUri: url ?? server().url }, { env: {}, credentialsFile: '/nonexistent' });
+  return {
+    ...base,
+    retry: { maxRetries: 4, backoffFactor: 0.05, backoffJitter: 0.01, backoffMax: 2, respectRetryAfter: true },
+    timeoutMs: 20_000,
+    ...rest,
+  };
+}
+
+export function testClient(overrides: Partial<MlflowConfig> & { url?: string } = {}): MlflowClient {
+  return MlflowClient.fromConfig(testConfig(overrides));
+}
+
+export function testStore(overrides: Partial<MlflowConfig> & { url?: string } = {}): RestStore {
+  return MlflowClient.fromConfig(testConfig(overrides)).store as RestStore;
+}
+
+/** A name no other test (or earlier run against a kept server) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
