@@ -44,3 +44,14 @@ export function renderCard(card: ModelCard, format: CardFormat, options: RenderO
   const view = buildCardView(card, lang, format === 'html' ? htmlText : markdownText, GENERATOR);
   return template(format)(view);
 }
+
+/**
+ * The card's Markdown for an MLflow description: the same text without embedded images, which
+ * would fill MLflow's description limit with base64 (the images stay in the card files).
+ */
+export function renderDescription(card: ModelCard, options: RenderOptions = {}): string {
+  const withoutImages = structuredClone(card);
+  if (withoutImages.quantitative_analysis) delete withoutImages.quantitative_analysis.graphics;
+  for (const dataset of withoutImages.model_parameters?.data ?? []) delete dataset.graphics;
+  return renderCard(withoutImages, 'md', options);
+}

@@ -9,6 +9,22 @@ function display(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
+/** The human lines naming written card files. */
+export function cardFileLines(files: CardFiles): string[] {
+  const labels: Array<[keyof CardFiles, string]> = [
+    ['html', 'HTML'],
+    ['md', 'Markdown'],
+    ['json', 'MCT JSON'],
+    ['sidecar', 'Extensions'],
+  ];
+  const lines = ['Model card written:'];
+  for (const [key, label] of labels) {
+    const path = files[key];
+    if (path) lines.push(`  ${label}: ${display(path)}`);
+  }
+  return lines;
+}
+
 /** Reports written card files: a JSON summary with --json, a line per file otherwise. */
 export function reportCard(
   reporter: Reporter,
@@ -25,16 +41,5 @@ export function reportCard(
     files,
     ...extra,
   };
-  const labels: Array<[keyof CardFiles, string]> = [
-    ['html', 'HTML'],
-    ['md', 'Markdown'],
-    ['json', 'MCT JSON'],
-    ['sidecar', 'Extensions'],
-  ];
-  const lines = ['Model card written:'];
-  for (const [key, label] of labels) {
-    const path = files[key];
-    if (path) lines.push(`  ${label}: ${display(path)}`);
-  }
-  reporter.result(summary, lines);
+  reporter.result(summary, cardFileLines(files));
 }

@@ -5,6 +5,7 @@ import { registerCard } from './card.js';
 import { registerInspect } from './inspect.js';
 import { registerLegacyCard } from './legacy-card.js';
 import { registerPush } from './push.js';
+import { registerTrainPenguins } from './train-penguins.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
+  registerTrainPenguins(program);
   registerLegacyCard(program);
   registerApiCard(program);
   registerCard(program);

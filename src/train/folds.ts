@@ -34,7 +34,7 @@ export function repeatedStratifiedKFold(labels: readonly string[], scheme: FoldS
   if (!Number.isInteger(k) || k < 2) throw new UsageError(`--cv-folds must be an integer of at least 2, got ${k}`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--cv-repeats must be a positive integer, got ${repeats}`);
   if (k > labels.length) {
-    throw new InputError(`cannot make ${k} folds out of ${labels.length} rows`, { hint: 'lower --cv-folds or skip cross-validation with --no-cv' });
+    throw new InputError(`cannot make ${k} folds out of ${labels.length} rows`, { hint: 'lower --cv-folds or skip cross-validation with --no-evaluate' });
   }
 
   // Classes are numbered in order of first appearance, which fixes the order of the shuffles.
@@ -42,7 +42,7 @@ export function repeatedStratifiedKFold(labels: readonly string[], scheme: FoldS
   const encoded = labels.map((label) => order.indexOf(label));
   const counts = order.map((_, c) => encoded.filter((value) => value === c).length);
   if (counts.every((count) => count < k)) {
-    throw new InputError(`every species has fewer rows than the ${k} folds asked for`, { hint: 'lower --cv-folds or skip cross-validation with --no-cv' });
+    throw new InputError(`every species has fewer rows than the ${k} folds asked for`, { hint: 'lower --cv-folds or skip cross-validation with --no-evaluate' });
   }
   const smallest = Math.min(...counts);
   const warning =

@@ -186,7 +186,6 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
       },
       workers: grower.workers,
       warnings: [
-        ...(data.rowsDropped > 0 ? [`dropped ${data.rowsDropped} of ${data.rowsTotal} rows with a missing value`] : []),
         ...(data.ignoredColumns.length > 0 ? [`ignored columns not used by the model: ${data.ignoredColumns.join(', ')}`] : []),
         ...(crossValidation?.warning ? [crossValidation.warning] : []),
       ],

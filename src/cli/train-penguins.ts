@@ -1,0 +1,186 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LANGUAGES, type Lang } from '../card/labels.js';
+import type { ModelCard } from '../card/schema.js';
+import { UsageError } from '../errors.js';
+import type { Tags } from '../mlflow/types.js';
+import { trainPenguins, type Recording, type TrainPenguinsRequest } from '../workflows/train-penguins.js';
+import { composeCard } from './card-options.js';
+import { cardFileLines } from './card-result.js';
+import { collect, examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
+import { mlflowConfigOf, openTracking, reportTracking, withMlflowOptions, type MlflowOptionValues } from './mlflow-options.js';
+import { trainingProgress } from './progress.js';
+
+interface TrainPenguinsFlags extends MlflowOptionValues {
+  data?: string;
+  testSize?: number;
+  seed?: number;
+  stratify?: boolean;
+  nEstimators: number;
+  maxDepth?: number;
+  cvFolds: number;
+  cvRepeats: number;
+  evaluate: boolean;
+  mlflowRunName?: string;
+  mlflowTags?: string;
+  modelVersion?: string;
+  mlflowRegName?: string;
+  mlflowAlias?: string;
+  mlflowDisable?: boolean;
+  config?: string;
+  owner?: string[];
+  license?: string;
+  lang: Lang;
+}
+
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+function integer(min: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
+    return value;
+  };
+}
+
+function fraction(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value >= 1) throw new InvalidArgumentError('expected a number between 0 and 1 (exclusive), e.g. 0.2.');
+  return value;
+}
+
+/** `--mlflow-tags '{"team": "29"}'`: a JSON object; invalid JSON is an error, never ignored. */
+export function parseTags(text: string | undefined): Tags {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--mlflow-tags is not valid JSON: ${(error as Error).message}`, { hint: `write a JSON object, e.g. --mlflow-tags '{"team": "29"}'` });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError('--mlflow-tags must be a JSON object', { hint: `write e.g. --mlflow-tags '{"team": "29"}'` });
+  }
+  const tags: Tags = {};
+  for (const [key, tag] of Object.entries(value as Record<string, unknown>)) {
+    if (tag !== null && typeof tag === 'object') throw new UsageError(`--mlflow-tags: the value of "${key}" is not a string, number or boolean`, { hint: 'tag values are text' });
+    tags[key] = String(tag);
+  }
+  return tags;
+}
+
+/** `train_penguins_<YYYYmmdd_HHMMSS>` in local time, as mlops-train names its runs. */
+export function defaultRunName(now = new Date()): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `train_penguins_${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}_${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+}
+
+function checkFlags(flags: TrainPenguinsFlags): { modelVersion: string } {
+  const modelVersion = flags.modelVersion ?? process.env.MODEL_VERSION ?? '0.1.0';
+  if (!SEMVER.test(modelVersion)) {
+    throw new UsageError(`--model-version "${modelVersion}" is not a semantic version`, { hint: 'write MAJOR.MINOR.PATCH, e.g. --model-version 1.2.0' });
+  }
+  if (flags.mlflowAlias !== undefined && flags.mlflowRegName === undefined) {
+    throw new UsageError('--mlflow-alias needs --mlflow-reg-name', { hint: 'name the registered model the alias belongs to' });
+  }
+  if (flags.mlflowDisable && (flags.mlflowRegName !== undefined || flags.mlflowUri !== undefined)) {
+    throw new UsageError('--mlflow-disable cannot be combined with --mlflow-reg-name or --mlflow-uri', { hint: 'drop one of them' });
+  }
+  return { modelVersion };
+}
+
+export function registerTrainPenguins(program: Command): void {
+  const command = program
+    .command('train-penguins')
+    .description('Train a random forest on Palmer Penguins, evaluate it, record the run in MLflow (./mlruns by default), optionally register it, and write its Model Card.')
+    .option('--data <csv>', 'train on this CSV (same columns as the Palmer Penguins file) instead of the shipped data/penguins.csv')
+    .option('--test-size <fraction>', 'fraction of rows held out for testing (default 0.2)', fraction)
+    .option('--seed <n>', 'seed of the split, the forest and cross-validation (default 42)', integer(0))
+    .option('--stratify', 'keep class proportions in the train/test split')
+    .option('--n-estimators <n>', 'number of trees', integer(1), 100)
+    .option('--max-depth <n>', 'maximum tree depth (default: unlimited)', integer(1))
+    .option('--cv-folds <n>', 'cross-validation folds', integer(2), 5)
+    .option('--cv-repeats <n>', 'cross-validation repeats', integer(1), 3)
+    .option('--no-evaluate', 'skip cross-validation');
+  withMlflowOptions(command, 'penguins')
+    .option('--mlflow-run-name <name>', 'run name (default train_penguins_<YYYYmmdd_HHMMSS>)')
+    .option('--mlflow-tags <json>', 'extra run tags as a JSON object, e.g. \'{"team": "29"}\'')
+    .option('--model-version <semver>', 'model version recorded in the run and the card (default: MODEL_VERSION, else 0.1.0)')
+    .option('--mlflow-reg-name <name>', 'register the model under this name')
+    .option('--mlflow-alias <alias>', 'with --mlflow-reg-name: point this alias (e.g. champion) at the new version')
+    .option('--mlflow-disable', 'do not record anything in MLflow; only train and write the card')
+    .option('--config <file>', 'a partial Model Card (YAML or JSON) merged over the computed card')
+    .option('--owner <"Name <contact>">', 'a model owner for the card (repeatable)', collect)
+    .option('--license <spdx-or-text>', 'the model licence for the card')
+    .addOption(new Option('--lang <lang>', 'language of the card').choices(LANGUAGES).default('en'));
+  withCommonOptions(command)
+    .addHelpText(
+      'after',
+      examples([
+        'mlflow-mct train-penguins',
+        'mlflow-mct train-penguins --dry-run --json',
+        'mlflow-mct train-penguins --mlflow-uri http://127.0.0.1:5000 --mlflow-reg-name penguins-rf --mlflow-alias champion',
+        "mlflow-mct train-penguins --lang es --n-estimators 200 --stratify --mlflow-tags '{\"team\": \"29\"}'",
+      ]),
+    )
+    .action(async (flags: TrainPenguinsFlags & Record<string, unknown>) => {
+      const options = globalOptionsOf(flags);
+      const reporter = reporterFor(options);
+      const { modelVersion } = checkFlags(flags);
+      const userTags = parseTags(flags.mlflowTags);
+      const experimentName = mlflowConfigOf(flags).experimentName ?? process.env.MLFLOW_EXPERIMENT ?? 'penguins';
+      const request: TrainPenguinsRequest = {
+        train: {
+          ...(flags.data !== undefined ? { dataPath: flags.data } : {}),
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          split: { ...(flags.testSize !== undefined ? { testSize: flags.testSize } : {}), ...(flags.stratify ? { stratify: true } : {}) },
+          forest: { nEstimators: flags.nEstimators, ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}) },
+          crossValidation: flags.evaluate ? { folds: flags.cvFolds, repeats: flags.cvRepeats } : false,
+        },
+        lang: flags.lang,
+        modelVersion,
+        experimentName,
+        runName: flags.mlflowRunName ?? defaultRunName(),
+        userTags,
+        registeredName: flags.mlflowRegName,
+        alias: flags.mlflowAlias,
+        outDir: options.outDir,
+        customizeCard: (card: ModelCard) => composeCard(card, { ...flags, lang: flags.lang }),
+        onProgress: trainingProgress(reporter, options.json),
+      };
+
+      const recordRun = !options.dryRun && !flags.mlflowDisable;
+      const tracking = recordRun ? await openTracking(flags) : undefined;
+      const recording: Recording | undefined = tracking ? { client: tracking.client, target: tracking.target } : undefined;
+      try {
+        const outcome = await trainPenguins(request, recording);
+        const { result, recorded } = outcome;
+        const cv = result.crossValidation;
+        const lines = [
+          `Accuracy ${result.test.accuracy.toFixed(4)} (95% CI ${result.test.accuracyInterval.lower.toFixed(4)}-${result.test.accuracyInterval.upper.toFixed(4)}) on ${result.test.total} test rows` +
+            (cv ? `; cross-validated accuracy ${cv.metrics.accuracy.mean.toFixed(4)} ± ${cv.metrics.accuracy.std.toFixed(4)} (${cv.folds}x${cv.repeats})` : ''),
+        ];
+        if (result.data.rowsDropped > 0) lines.push(`Dropped ${result.data.rowsDropped} of ${result.data.rowsTotal} rows with missing values`);
+        for (const warning of result.warnings) reporter.warn(warning);
+        if (recorded && tracking) {
+          lines.push(`Run ID: ${recorded.runId} - accuracy: ${result.test.accuracy.toFixed(4)}`);
+          if (recorded.registered) {
+            const alias = recorded.registered.alias ? ` (alias @${recorded.registered.alias})` : '';
+            lines.push(`Registered ${recorded.registered.name} version ${recorded.registered.version}${alias}`);
+          }
+          lines.push(...reportTracking(reporter, tracking, flags, recorded.runId));
+        } else if (options.dryRun) {
+          lines.push('Dry run: nothing was sent to MLflow or recorded; would log:', JSON.stringify(outcome.plan, null, 2));
+        }
+        const metrics = Object.fromEntries(outcome.content.metrics.map(({ key, value }) => [key, value]));
+        const mlflow = recorded
+          ? { recorded: true, tracking: tracking?.target.location, fallback: tracking?.target.fallback ?? null, experiment: experimentName, ...recorded }
+          : { recorded: false, ...(outcome.plan ? { plan: outcome.plan } : {}) };
+        reporter.result(
+          { command: 'train-penguins', dry_run: options.dryRun, card: { name: outcome.card.model_details?.name, version: modelVersion }, metrics, files: outcome.files, mlflow, timings: result.timings },
+          [...lines, ...cardFileLines(outcome.files)],
+        );
+      } finally {
+        await tracking?.client.close();
+      }
+    });
+}

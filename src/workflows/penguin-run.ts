@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type { DatasetInput, Tags } from '../mlflow/types.js';
+import type { MetricInput } from '../mlflow/client.js';
+import type { TrainingResult } from '../train/index.js';
+
+/**
+ * What a train-penguins run records in MLflow, computed from the training result alone so that a
+ * dry run can show exactly what a real run would send. Names follow the `mlops-train` CLI where
+ * it has one (params, `<metric>_cv_mean`/`_cv_std`, `results/model_results.json`, artifact path
+ * `model`).
+ */
+export interface PenguinRunContent {
+  params: Record<string, string>;
+  metrics: Array<{ key: string; value: number }>;
+  tags: Tags;
+  dataset: DatasetInput;
+}
+
+export interface PenguinRunContext {
+  modelVersion: string;
+  userTags: Tags;
+  /** Where the command runs, for the git commit tag. */
+  cwd: string;
+}
+
+const SOURCE_NAME = 'mlflow-mct train-penguins';
+
+/** The commit of the git checkout `cwd` is in, if any. */
+function gitCommit(cwd: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function username(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+/** Metric keys allow letters, digits, `_ - . / space`; class names are kept as they are when they fit. */
+function metricSuffix(label: string): string {
+  return label.replace(/[^\w\-. /]/g, '_');
+}
+
+export function penguinRunContent(result: TrainingResult, context: PenguinRunContext): PenguinRunContent {
+  const h = result.hyperparameters;
+  const cv = result.crossValidation;
+  const params: Record<string, string> = {
+    n_estimators: String(h.nEstimators),
+    max_depth: String(h.maxDepth ?? 'None'),
+    seed: String(h.seed),
+    max_features: String(h.maxFeatures),
+    samples_per_tree: String(h.samplesPerTree),
+    max_bins: String(h.maxBins),
+    learner: h.learner,
+    test_size: String(result.split.testSize),
+    split: result.split.method,
+    split_seed: String(result.split.seed),
+    cv_scheme: cv ? cv.scheme : 'none',
+    cv_folds: String(cv?.folds ?? 0),
+    cv_repeats: String(cv?.repeats ?? 0),
+    n_features: String(result.data.featureNames.length),
+    rows_total: String(result.data.rowsTotal),
+    rows_used: String(result.data.rowsUsed),
+    rows_dropped: String(result.data.rowsDropped),
+    train_rows: String(result.split.trainRows),
+    test_rows: String(result.split.testRows),
+    version: context.modelVersion,
+  };
+  const test = result.test;
+  const metrics: Array<{ key: string; value: number }> = [
+    { key: 'accuracy', value: test.accuracy },
+    { key: 'accuracy_ci_lower', value: test.accuracyInterval.lower },
+    { key: 'accuracy_ci_upper', value: test.accuracyInterval.upper },
+    { key: 'f1_macro', value: test.macro.f1 },
+    { key: 'f1_weighted', value: test.weighted.f1 },
+    { key: 'precision_macro', value: test.macro.precision },
+    { key: 'recall_macro', value: test.macro.recall },
+    ...test.perClass.flatMap((perClass) => [
+      { key: `f1_${metricSuffix(perClass.label)}`, value: perClass.f1 },
+      { key: `precision_${metricSuffix(perClass.label)}`, value: perClass.precision },
+      { key: `recall_${metricSuffix(perClass.label)}`, value: perClass.recall },
+    ]),
+    ...(result.outOfBag ? [{ key: 'oob_accuracy', value: result.outOfBag.accuracy }] : []),
+    ...(cv
+      ? Object.entries(cv.metrics).flatMap(([name, summary]) => [
+          { key: `${name}_cv_mean`, value: summary.mean },
+          { key: `${name}_cv_std`, value: summary.std },
+        ])
+      : []),
+  ];
+  const commit = gitCommit(context.cwd);
+  const tags: Tags = {
+    'mlflow.source.name': SOURCE_NAME,
+    'mlflow.source.type': 'LOCAL',
+    'mlflow.user': username(),
+    ...(commit ? { 'mlflow.source.git.commit': commit } : {}),
+    model_version: context.modelVersion,
+    model_name: 'random_forest',
+    model_framework: 'ml-random-forest',
+    ...context.userTags,
+  };
+  const source = resolve(result.data.source);
+  const dataset: DatasetInput = {
+    dataset: {
+      name: 'penguins',
+      // MLflow keeps at most 36 characters of a digest.
+      digest: result.data.sha256.slice(0, 32),
+      sourceType: 'local',
+      source: JSON.stringify({ uri: `file://${source}` }),
+      schema: JSON.stringify({
+        mlflow_colspec: [
+          ...result.data.featureNames.map((name) => ({ type: 'double', name, required: true })),
+          { type: 'string', name: 'species', required: true },
+        ],
+      }),
+      profile: JSON.stringify({ num_rows: result.data.rowsUsed, rows_dropped: result.data.rowsDropped, sha256: result.data.sha256 }),
+    },
+    tags: { 'mlflow.data.context': 'training' },
+  };
+  return { params, metrics, tags, dataset };
+}
+
+/** Metric points for logBatch, all at one timestamp and step 0. */
+export function metricPoints(content: PenguinRunContent, timestamp: number): MetricInput[] {
+  return content.metrics.map(({ key, value }) => ({ key, value, timestamp, step: 0 }));
+}
+
+/** The results file, laid out like mlops-train's `model_results.json`. */
+export function resultsDocument(result: TrainingResult, content: PenguinRunContent): Record<string, unknown> {
+  return {
+    model: 'random_forest',
+    model_display_name: 'Random Forest',
+    test_metrics: Object.fromEntries(content.metrics.map(({ key, value }) => [key, value])),
+    metrics: result.crossValidation
+      ? Object.fromEntries(Object.entries(result.crossValidation.metrics).map(([name, summary]) => [name, { test_mean: summary.mean, test_std: summary.std }]))
+      : {},
+    confusion_matrix: result.test.confusionMatrix,
+    feature_importance: result.featureImportance,
+    misclassified: result.misclassified,
+    config: {
+      cv_folds: result.crossValidation?.folds ?? 0,
+      cv_repeats: result.crossValidation?.repeats ?? 0,
+      random_seed: result.hyperparameters.seed,
+      split: result.split.description,
+    },
+    data: { source: result.data.source, sha256: result.data.sha256, rows_used: result.data.rowsUsed, rows_dropped: result.data.rowsDropped },
+  };
+}

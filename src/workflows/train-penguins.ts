@@ -1,0 +1,225 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Lang } from '../card/labels.js';
+import { chartsAsGraphics, penguinCharts, type NamedChart } from '../card/presets/penguin-graphics.js';
+import { penguinCard, type PenguinCardReferences } from '../card/presets/penguins.js';
+import { renderDescription } from '../card/render.js';
+import type { ModelCard } from '../card/schema.js';
+import { writeCard, type CardFiles } from '../card/write.js';
+import { isMctError, RuntimeFailure } from '../errors.js';
+import { attachCardToMlflow } from '../mlflow/attach-card.js';
+import type { MlflowClient } from '../mlflow/client.js';
+import type { TrackingTarget } from '../mlflow/fallback.js';
+import { RestStore } from '../mlflow/rest-store.js';
+import type { Tags } from '../mlflow/types.js';
+import { trainAndEvaluate, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
+import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
+
+export const PENGUIN_CARD_HTML = 'penguin_model_card.html';
+export const MODEL_ARTIFACT_PATH = 'model';
+const FOREST_FILE = 'forest.json';
+
+export interface TrainPenguinsRequest {
+  train: TrainOptions;
+  lang: Lang;
+  modelVersion: string;
+  experimentName: string;
+  runName: string;
+  userTags: Tags;
+  registeredName?: string | undefined;
+  alias?: string | undefined;
+  outDir: string;
+  /** Applies the user's `--config` and card flags over the computed card. */
+  customizeCard: (card: ModelCard) => Promise<ModelCard>;
+  onProgress?: ProgressListener | undefined;
+}
+
+/** Where and how the run is recorded; absent for --dry-run and --mlflow-disable. */
+export interface Recording {
+  client: MlflowClient;
+  target: TrackingTarget;
+}
+
+export interface RecordedRun {
+  experimentId: string;
+  runId: string;
+  runLink: string;
+  modelUri: string;
+  registered?: { name: string; version: string; alias?: string | undefined } | undefined;
+  artifacts: string[];
+  /** HTTP requests the run took, when recorded on a server. */
+  httpRequests?: number | undefined;
+}
+
+export interface TrainPenguinsOutcome {
+  result: TrainingResult;
+  content: PenguinRunContent;
+  card: ModelCard;
+  files: CardFiles;
+  recorded?: RecordedRun | undefined;
+}
+
+/** What a real run would send to MLflow, for --dry-run (no network, nothing recorded). */
+export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRunContent, charts: readonly NamedChart[]): Record<string, unknown> {
+  return {
+    experiment: request.experimentName,
+    run_name: request.runName,
+    params: content.params,
+    metrics: Object.fromEntries(content.metrics.map(({ key, value }) => [key, value])),
+    tags: content.tags,
+    dataset_input: { name: content.dataset.dataset.name, digest: content.dataset.dataset.digest, context: content.dataset.tags['mlflow.data.context'] },
+    artifacts: [
+      `${MODEL_ARTIFACT_PATH}/MLmodel`,
+      `${MODEL_ARTIFACT_PATH}/${FOREST_FILE}`,
+      ...['html', 'md', 'json'].map((extension) => `model_card/${PENGUIN_CARD_HTML.replace(/html$/, extension)}`),
+      ...charts.map((chart) => `graphics/${chart.file}`),
+      'results/model_results.json',
+    ],
+    ...(request.registeredName
+      ? { register: { name: request.registeredName, alias: request.alias ?? null, description: 'the card Markdown' } }
+      : {}),
+  };
+}
+
+function runLinkFor(target: TrackingTarget, experimentId: string, runId: string): string {
+  if (target.kind === 'server') return `${target.location.replace(/\/+$/, '')}/#/experiments/${experimentId}/runs/${runId}`;
+  return `runs:/${runId}`;
+}
+
+/** The MLmodel flavor that says how this toolkit loads the forest (`ForestModel.fromJSON`). */
+function forestFlavor(result: TrainingResult): Record<string, Record<string, unknown>> {
+  return {
+    mlflow_mct: {
+      loader: 'mlflow-mct ForestModel.fromJSON',
+      model_file: FOREST_FILE,
+      format: 'ml-random-forest',
+      classes: result.data.classes,
+      features: result.data.featureNames,
+    },
+  };
+}
+
+function signatureOf(result: TrainingResult): { inputs: string; outputs: string } {
+  return {
+    inputs: JSON.stringify(result.data.featureNames.map((name) => ({ type: 'double', name, required: true }))),
+    outputs: JSON.stringify([{ type: 'string', name: 'species', required: true }]),
+  };
+}
+
+async function writeCardFiles(request: TrainPenguinsRequest, result: TrainingResult, references: PenguinCardReferences, charts: readonly NamedChart[]) {
+  const card = await request.customizeCard(penguinCard(result, request.lang, references, chartsAsGraphics(charts)));
+  return writeCard({ card, outDir: request.outDir, htmlName: PENGUIN_CARD_HTML, lang: request.lang });
+}
+
+async function record(request: TrainPenguinsRequest, recording: Recording, staging: string): Promise<TrainPenguinsOutcome> {
+  const { client, target } = recording;
+  // Training first: bad data or a bad option fails before anything is recorded.
+  const startTime = Date.now();
+  const result = await trainAndEvaluate(request.train, request.onProgress);
+  const experimentId = await client.getOrCreateExperiment(request.experimentName);
+  const run = await client.createRun({ experimentId, runName: request.runName, startTime });
+  const runId = run.info.runId;
+  try {
+    const content = penguinRunContent(result, { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() });
+    const charts = penguinCharts(result, request.lang);
+    await client.logBatch(runId, { params: content.params, metrics: metricPoints(content, Date.now()), tags: content.tags });
+    await client.logInputs(runId, [content.dataset]);
+
+    const modelDir = join(staging, MODEL_ARTIFACT_PATH);
+    await mkdir(modelDir, { recursive: true });
+    await writeFile(join(modelDir, FOREST_FILE), JSON.stringify(result.model.toJSON()));
+    const logged = await client.logModel({
+      runId,
+      name: MODEL_ARTIFACT_PATH,
+      modelDir,
+      flavors: forestFlavor(result),
+      modelType: 'random_forest',
+      signature: signatureOf(result),
+      params: content.params,
+    });
+
+    let registered: RecordedRun['registered'];
+    if (request.registeredName) {
+      const version = await client.registerModel(logged.modelUri, request.registeredName, {
+        tags: { 'mlflow-mct.model_version': request.modelVersion, 'mlflow-mct.run_id': runId },
+      });
+      if (request.alias) await client.setAlias(request.registeredName, request.alias, version.version);
+      registered = { name: request.registeredName, version: version.version, alias: request.alias };
+      await client.setTag(runId, 'mlflow-mct.registered_version', `models:/${request.registeredName}/${version.version}`);
+    }
+
+    const runLink = runLinkFor(target, experimentId, runId);
+    const written = await writeCardFiles(
+      request,
+      result,
+      {
+        modelVersion: request.modelVersion,
+        runId,
+        runLink,
+        modelUri: logged.modelUri,
+        ...(registered ? { registeredName: registered.name, registeredVersion: registered.version } : {}),
+      },
+      charts,
+    );
+
+    const extras = join(staging, 'extras');
+    await mkdir(join(extras, 'graphics'), { recursive: true });
+    await mkdir(join(extras, 'results'), { recursive: true });
+    for (const chart of charts) await writeFile(join(extras, 'graphics', chart.file), chart.png);
+    await writeFile(join(extras, 'results', 'model_results.json'), `${JSON.stringify(resultsDocument(result, content), null, 2)}\n`);
+    const artifacts = await client.logArtifacts(runId, extras);
+    const attached = await attachCardToMlflow(client, {
+      ...(registered ? { registeredModelName: registered.name, modelVersion: registered.version } : { runId }),
+      files: Object.values(written.files).filter((file): file is string => file !== undefined),
+      markdown: renderDescription(written.card, { lang: request.lang }),
+    });
+    if (registered) {
+      await client.setModelVersionTag(registered.name, registered.version, 'mlflow-mct.card', `runs:/${runId}/model_card/${PENGUIN_CARD_HTML}`);
+    }
+    await client.endRun(runId, 'FINISHED');
+    const store = client.store;
+    return {
+      result,
+      content,
+      card: written.card,
+      files: written.files,
+      recorded: {
+        experimentId,
+        runId,
+        runLink,
+        modelUri: logged.modelUri,
+        registered,
+        artifacts: [...artifacts, ...(attached.versionArtifacts?.paths ?? attached.runArtifacts)],
+        ...(store instanceof RestStore ? { httpRequests: store.http.stats.requests } : {}),
+      },
+    };
+  } catch (error) {
+    await client.endRun(runId, 'FAILED').catch(() => undefined);
+    if (isMctError(error)) throw error;
+    throw new RuntimeFailure(`run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: 'the run is marked FAILED; re-run with --verbose for details',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Trains, evaluates and documents the penguin classifier; records the run (and registers the
+ * model) when a recording is given. The card is written in every case.
+ */
+export async function trainPenguins(request: TrainPenguinsRequest, recording?: Recording): Promise<TrainPenguinsOutcome & { plan?: Record<string, unknown> }> {
+  if (recording) {
+    const staging = await mkdtemp(join(tmpdir(), 'mlflow-mct-run-'));
+    try {
+      return await record(request, recording, staging);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+  const result = await trainAndEvaluate(request.train, request.onProgress);
+  const content = penguinRunContent(result, { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() });
+  const charts = penguinCharts(result, request.lang);
+  const written = await writeCardFiles(request, result, { modelVersion: request.modelVersion }, charts);
+  return { result, content, card: written.card, files: written.files, plan: recordingPlan(request, content, charts) };
+}
