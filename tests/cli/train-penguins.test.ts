@@ -1,0 +1,107 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { mctSchemaErrors } from '../helpers/mct-schema.js';
+
+const FAST = ['--cv-folds', '2', '--cv-repeats', '1'];
+
+function readJson(path: string): any {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+describe('train-penguins --dry-run', () => {
+  it('trains on the canonical data, writes a valid card, prints the plan and records nothing', () => {
+    const cwd = tempDir();
+    const result = runCli(['train-penguins', '--dry-run', '--json', ...FAST], { cwd });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.dry_run).toBe(true);
+    // The seed split: 66 of 67 test rows right, as scikit-learn gets.
+    expect(summary.metrics.accuracy).toBeCloseTo(66 / 67, 10);
+    expect(summary.mlflow.recorded).toBe(false);
+    expect(summary.mlflow.plan.params).toMatchObject({ n_estimators: '100', seed: '42', test_size: '0.2', rows_used: '333', rows_dropped: '11', n_features: '8' });
+    expect(Object.keys(summary.mlflow.plan.metrics)).toEqual(expect.arrayContaining(['accuracy', 'f1_macro', 'f1_weighted', 'f1_Adelie', 'accuracy_cv_mean', 'accuracy_cv_std']));
+    expect(summary.mlflow.plan.artifacts).toEqual(expect.arrayContaining(['model/MLmodel', 'model_card/penguin_model_card.html', 'results/model_results.json']));
+    expect(existsSync(join(cwd, 'mlruns'))).toBe(false);
+    expect(readdirSync(cwd).sort()).toEqual(['penguin_model_card.html', 'penguin_model_card.json', 'penguin_model_card.md']);
+
+    const card = readJson(join(cwd, 'penguin_model_card.json'));
+    expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details.name).toBe('Penguin Species Classifier');
+    expect(card.model_details.version).toEqual({ name: '0.1.0' });
+    expect(card.model_details.citations[0].citation).toContain('Gorman KB, Williams TD, Fraser WR (2014)');
+    expect(card.quantitative_analysis.performance_metrics[0]).toEqual({
+      type: 'accuracy',
+      value: '0.9851',
+      confidence_interval: { lower_bound: '0.9202', upper_bound: '0.9974' },
+    });
+    expect(card.quantitative_analysis.performance_metrics).toEqual(expect.arrayContaining([{ type: 'f1', value: '0.9714', slice: 'Chinstrap' }]));
+    expect(card.model_parameters.input_format_map.map((entry: { key: string }) => entry.key)).toEqual([
+      'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'year', 'island_Dream', 'island_Torgersen', 'sex_male',
+    ]);
+    expect(card.model_parameters.data.map((dataset: { description: string }) => dataset.description)).toEqual([
+      expect.stringContaining('266 rows'),
+      expect.stringContaining('67 held-out rows'),
+    ]);
+    expect(card.considerations.limitations[0].description).toContain('three species');
+    const html = readFileSync(join(cwd, 'penguin_model_card.html'), 'utf8');
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(3);
+  });
+
+  it('gives the same card for the same seed, in Spanish with --lang es', () => {
+    const first = tempDir();
+    const second = tempDir();
+    for (const cwd of [first, second]) expect(runCli(['train-penguins', '--dry-run', '--no-evaluate', '--lang', 'es'], { cwd }).code).toBe(0);
+    const card = readFileSync(join(first, 'penguin_model_card.json'), 'utf8');
+    expect(readFileSync(join(second, 'penguin_model_card.json'), 'utf8')).toBe(card);
+    expect(JSON.parse(card).model_details).toMatchObject({
+      name: 'Clasificador de Especies de Pingüinos',
+      overview: 'RandomForestClassifier entrenado para predecir la especie de un pingüino.',
+    });
+    expect(readFileSync(join(first, 'penguin_model_card.md'), 'utf8')).toContain('## Consideraciones');
+  });
+});
+
+describe('train-penguins bad input', () => {
+  const cases: Array<[string, string[], string]> = [
+    ['invalid --mlflow-tags JSON', ['--mlflow-tags', '{team: 29}'], '--mlflow-tags is not valid JSON'],
+    ['a non-object --mlflow-tags', ['--mlflow-tags', '[1]'], '--mlflow-tags must be a JSON object'],
+    ['a version that is not semver', ['--model-version', 'v1'], '--model-version "v1" is not a semantic version'],
+    ['an alias without a registered name', ['--mlflow-alias', 'champion'], '--mlflow-alias needs --mlflow-reg-name'],
+    ['a test size out of range', ['--test-size', '1.5'], 'expected a number between 0 and 1'],
+    ['a non-integer tree count', ['--n-estimators', '10.5'], 'expected a whole number >= 1'],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`refuses ${what}: exit 2, one line, nothing written`, () => {
+      const cwd = tempDir();
+      const result = runCli(['train-penguins', ...args], { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(readdirSync(cwd)).toEqual([]);
+    });
+  }
+
+  it('names the file and column of bad data, and records nothing', () => {
+    const cwd = tempDir();
+    const data = join(cwd, 'bad.csv');
+    writeFileSync(data, 'species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,sex,year\nAdelie,Dream,39.1,18.7,181,male,2007\n');
+    const result = runCli(['train-penguins', '--data', data, '--out-dir', join(cwd, 'out')], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('bad.csv');
+    expect(result.stderr).toContain('body_mass_g');
+    expect(readdirSync(cwd)).toEqual(['bad.csv']);
+  });
+
+  it('trains on a CSV with a BOM and CRLF line endings', () => {
+    const cwd = tempDir();
+    const canonical = readFileSync(new URL('../../data/penguins.csv', import.meta.url), 'utf8');
+    const data = join(cwd, 'windows.csv');
+    writeFileSync(data, `\uFEFF${canonical.replace(/\n/g, '\r\n')}`);
+    const result = runCli(['train-penguins', '--data', data, '--dry-run', '--no-evaluate', '--json'], { cwd });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).metrics.accuracy).toBeCloseTo(66 / 67, 10);
+  });
+});
