@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { apiCardDefaults, type ApiModelFacts } from '../card/presets/api.js';
+import { renderDescription } from '../card/render.js';
 import { writeCard } from '../card/write.js';
+import { attachCard, checkAttachOptions, withAttachOptions, type AttachOptionValues } from './card-attach.js';
 import { composeCard, withCardOptions, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
@@ -8,7 +10,7 @@ import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './com
 export const API_CARD_HTML = 'generative_api_model_card.html';
 export const DEFAULT_API_MODEL = 'gpt-4-0613';
 
-type ApiCardOptions = CardOptionValues & Omit<ApiModelFacts, 'name'> & { name: string } & Record<string, unknown>;
+type ApiCardOptions = CardOptionValues & AttachOptionValues & Omit<ApiModelFacts, 'name'> & { name: string } & Record<string, unknown>;
 
 export function registerApiCard(program: Command): void {
   const command = program
@@ -20,7 +22,7 @@ export function registerApiCard(program: Command): void {
     .option('--retention <text>', "the provider's data-retention terms for inputs and outputs")
     .option('--rate-limits <text>', 'rate limits that apply, e.g. "10,000 tokens/min"')
     .option('--cost <text>', 'what a call costs, e.g. "$0.03 / 1K input tokens"');
-  withCardOptions(withCommonOptions(command), DEFAULT_API_MODEL)
+  withCardOptions(withCommonOptions(withAttachOptions(command)), DEFAULT_API_MODEL)
     .addHelpText(
       'after',
       examples([
@@ -31,6 +33,7 @@ export function registerApiCard(program: Command): void {
     )
     .action(async (raw: ApiCardOptions) => {
       const options = globalOptionsOf(raw);
+      checkAttachOptions(raw);
       const reporter = reporterFor(options);
       const facts: ApiModelFacts = {
         name: raw.name,
@@ -43,6 +46,7 @@ export function registerApiCard(program: Command): void {
       };
       const card = await composeCard(apiCardDefaults(raw.lang, facts), raw);
       const written = await writeCard({ card, outDir: options.outDir, htmlName: API_CARD_HTML, lang: raw.lang, extensions: { external_api: facts } });
-      reportCard(reporter, options, 'api-card', written.card, written.files);
+      const attached = await attachCard(raw, options, reporter, written.files, renderDescription(written.card, { lang: raw.lang }));
+      reportCard(reporter, options, 'api-card', written.card, written.files, attached ? { mlflow: attached } : {});
     });
 }

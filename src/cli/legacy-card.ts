@@ -3,11 +3,13 @@ import { mergeCards } from '../card/compose.js';
 import type { Lang } from '../card/labels.js';
 import { legacyCardDefaults } from '../card/presets/legacy.js';
 import type { ModelCard } from '../card/schema.js';
+import { renderDescription } from '../card/render.js';
 import { writeCard } from '../card/write.js';
 import { RuntimeFailure, UsageError } from '../errors.js';
 import { inspectModelFile } from '../pickle/inspect.js';
 import type { FileSummary } from '../pickle/report.js';
 import { inspectionToCard } from '../pickle/to-card.js';
+import { attachCard, checkAttachOptions, withAttachOptions, type AttachOptionValues } from './card-attach.js';
 import { composeCard, withCardOptions, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
@@ -37,7 +39,7 @@ export function registerLegacyCard(program: Command): void {
     .description('Write a Model Card for an existing model file (e.g. a pickle) that was never tracked in MLflow.')
     .option('--pkl <path>', 'the model file (pickle or joblib): inspected statically, never loaded, to fill in the model details and parameters')
     .option('--strict', 'with --pkl: exit 1, after writing the card, when the file has a suspicious or dangerous import or cannot be inspected');
-  withCardOptions(withCommonOptions(command))
+  withCardOptions(withCommonOptions(withAttachOptions(command)))
     .addHelpText(
       'after',
       examples([
@@ -46,8 +48,9 @@ export function registerLegacyCard(program: Command): void {
         'mlflow-mct legacy-card --config card.yaml --metric accuracy=0.98 --metric f1=0.97@Adelie',
       ]),
     )
-    .action(async (raw: CardOptionValues & { pkl?: string; strict?: boolean } & Record<string, unknown>) => {
+    .action(async (raw: CardOptionValues & AttachOptionValues & { pkl?: string; strict?: boolean } & Record<string, unknown>) => {
       const options = globalOptionsOf(raw);
+      checkAttachOptions(raw);
       const reporter = reporterFor(options);
       if (raw.strict && raw.pkl === undefined) throw new UsageError('--strict needs --pkl', { hint: 'pass --pkl <model file>, or leave out --strict' });
       const inspection = raw.pkl === undefined ? undefined : await inspectModelFile(raw.pkl, {}, '--pkl');
@@ -64,7 +67,8 @@ export function registerLegacyCard(program: Command): void {
         lang: raw.lang,
         ...(file ? { extensions: { model_file: { name: file.name, path: file.path, size_bytes: file.sizeBytes, sha256: file.sha256 } } } : {}),
       });
-      reportCard(reporter, options, 'legacy-card', written.card, written.files);
+      const attached = await attachCard(raw, options, reporter, written.files, renderDescription(written.card, { lang: raw.lang }));
+      reportCard(reporter, options, 'legacy-card', written.card, written.files, attached ? { mlflow: attached } : {});
       if (raw.strict && inspection && fromModel?.flagged) {
         throw new RuntimeFailure(`${inspection.file.name} is ${inspection.verdict} (--strict); the card was written with the findings as ethical considerations`, {
           hint: 'do not load the model file; see the warnings above',
