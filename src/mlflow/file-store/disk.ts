@@ -52,48 +52,44 @@ export class StoreDisk {
     return join(this.root, `${TEMP_PREFIX}${uniqueSuffix()}`);
   }
 
-  /** Replaces `target` with `contents` in one step, creating its directory if needed. */
-  async write(target: string, contents: string | Uint8Array): Promise<void> {
-    await mkdir(dirname(target), { recursive: true });
+  /** Fills a temp file with `fill` and renames it to `target`, creating the directory when missing. */
+  private async replace(target: string, fill: (temp: string) => Promise<void>): Promise<void> {
     const temp = this.tempFile();
     try {
-      await writeFile(temp, contents);
-      await rename(temp, target);
+      await fill(temp);
+      try {
+        await rename(temp, target);
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+        await mkdir(dirname(target), { recursive: true });
+        await rename(temp, target);
+      }
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
     }
+  }
+
+  /** Replaces `target` with `contents` in one step. */
+  async write(target: string, contents: string | Uint8Array): Promise<void> {
+    await this.replace(target, (temp) => writeFile(temp, contents));
   }
 
   /** Appends `text` to `target` in one step (the caller holds the store lock). */
   async append(target: string, text: string): Promise<void> {
-    await mkdir(dirname(target), { recursive: true });
-    const temp = this.tempFile();
-    try {
+    await this.replace(target, async (temp) => {
       try {
         await copyFile(target, temp);
       } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw error;
+        if (errorCode(error) !== 'ENOENT' && errorCode(error) !== 'ENOTDIR') throw error;
       }
       await appendFile(temp, text);
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    });
   }
 
   /** Copies a file from outside the store to `target` in one step. */
   async copyIn(source: string, target: string): Promise<void> {
-    await mkdir(dirname(target), { recursive: true });
-    const temp = this.tempFile();
-    try {
-      await copyFile(source, temp);
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await this.replace(target, (temp) => copyFile(source, temp));
   }
 
   /**

@@ -145,6 +145,11 @@ export class FileStore implements TrackingStore {
   readonly lock: StoreLock;
   private readonly registry: FileRegistry;
   private ready: Promise<void> | undefined;
+  /**
+   * The block last appended to each metric file by this store: a batch sent again right after
+   * (a caller retrying) is recognised without reading the file.
+   */
+  private readonly lastAppended = new Map<string, string>();
   /** Where runs were last found; a run moves only when its experiment is deleted or restored. */
   private readonly runDirs = new Map<string, Located>();
 
@@ -622,13 +627,17 @@ export class FileStore implements TrackingStore {
     });
   }
 
-  /** Appends points per metric file, skipping points already there (a repeated batch). */
+  /**
+   * Appends points per metric file. A batch this store is given again (a caller retrying after a
+   * failure part-way) is not appended twice where it already was; a point repeated within a
+   * batch is written once.
+   */
   private async appendMetrics(located: Located, metrics: readonly Metric[]): Promise<void> {
     const runId = basename(located.dir);
-    const files = new Map<string, string[]>();
+    const files = new Map<string, Set<string>>();
     const add = (path: string, line: string) => {
-      const lines = files.get(path) ?? [];
-      lines.push(line);
+      const lines = files.get(path) ?? new Set<string>();
+      lines.add(line);
       files.set(path, lines);
     };
     for (const metric of metrics) {
@@ -639,13 +648,10 @@ export class FileStore implements TrackingStore {
       }
     }
     for (const [path, lines] of files) {
-      const existing = new Set(((await readText(path)) ?? '').split('\n').map((line) => `${line}\n`));
-      const fresh = lines.filter((line) => {
-        if (existing.has(line)) return false;
-        existing.add(line);
-        return true;
-      });
-      if (fresh.length > 0) await this.disk.append(path, fresh.join(''));
+      const block = [...lines].join('');
+      if (this.lastAppended.get(path) === block) continue;
+      await this.disk.append(path, block);
+      this.lastAppended.set(path, block);
     }
   }
 

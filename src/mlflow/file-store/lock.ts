@@ -109,10 +109,11 @@ export class StoreLock {
 
   private async holding<T>(section: () => Promise<T>): Promise<T> {
     const token = await this.acquire();
+    const started = Date.now();
     try {
       return await section();
     } finally {
-      await this.release(token);
+      await this.release(token, Date.now() - started);
     }
   }
 
@@ -160,9 +161,9 @@ export class StoreLock {
     }
   }
 
-  private async release(token: string): Promise<void> {
-    const current = await readHolder(this.path);
-    // A section that outlived `staleMs` may have lost the lock to another process: leave theirs.
-    if (current?.holder?.token === token) await removeIfPresent(this.path);
+  private async release(token: string, heldMs: number): Promise<void> {
+    // A section that outlived half of `staleMs` may have lost the lock to another process: it
+    // removes the lock only if it still is its own.
+    if (heldMs < this.staleMs / 2 || (await readHolder(this.path))?.holder?.token === token) await removeIfPresent(this.path);
   }
 }
