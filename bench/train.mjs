@@ -4,12 +4,12 @@
 // pinned versions of bench/requirements-train.txt, then runs bench/train_sklearn.py on the same
 // files. Prints a side-by-side table; exits 1 when a target is missed or the comparator fails.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { ensureVenv } from './bench-venv.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const train = await import('../dist/train/index.js');
@@ -116,22 +116,3 @@ for (const [label, ...cells] of rows) {
 if (sklearnProblem) console.log(`\nscikit-learn comparator unavailable: ${sklearnProblem}`);
 if (misses.length > 0) console.log(`\nmissed targets: ${misses.join(', ')}`);
 process.exitCode = misses.length > 0 || sklearnProblem ? 1 : 0;
-
-/** The venv's python, creating .venv-bench/ or refreshing it when the requirements changed. */
-function ensureVenv() {
-  const venv = join(root, '.venv-bench');
-  const python = join(venv, 'bin', 'python');
-  const requirements = join(root, 'bench', 'requirements-train.txt');
-  const stamp = join(venv, '.train-requirements.sha256');
-  const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex');
-  if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return python;
-  const step = (command, args) => {
-    console.error(`[bench] ${command} ${args.join(' ')}`);
-    const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (result.status !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.error?.message})`);
-  };
-  if (!existsSync(python)) step(process.env.PYTHON ?? 'python3', ['-m', 'venv', venv]);
-  step(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
-  writeFileSync(stamp, wanted);
-  return python;
-}
