@@ -1,13 +1,14 @@
 /**
  * The one place that turns a configuration into a `TrackingStore`.
  *
- * http(s) tracking URIs get a `RestStore`. A local store (no URI, a path or `file:`) is not
- * available yet and says so; database URIs are refused with the way to use them (through
- * `mlflow server`), because MLflow's database schema is private to MLflow.
+ * http(s) tracking URIs get a `RestStore`. No URI, a path or a `file:` URI get the local
+ * `FileStore` (`./mlruns` by default, as MLflow); database URIs are refused with the way to use
+ * them (through `mlflow server`), because MLflow's database schema is private to MLflow.
  */
 import type { MlflowConfig } from './config.js';
 import { redactUri } from './config.js';
 import { MlflowUnsupportedStoreError } from './errors.js';
+import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri } from './file-store/index.js';
 import type { RetryEvent } from './http.js';
 import { RestStore } from './rest-store.js';
 import type { TrackingStore } from './store.js';
@@ -21,11 +22,7 @@ const DATABASE_SCHEMES = /^(sqlite|postgresql|postgres|mysql|mssql)(\+[a-z0-9]+)
 
 export function createStore(config: MlflowConfig, options: CreateStoreOptions = {}): TrackingStore {
   const uri = config.trackingUri;
-  if (uri === undefined) {
-    throw new MlflowUnsupportedStoreError('no MLflow tracking URI is set, and a local ./mlruns store is not supported yet', {
-      hint: 'set MLFLOW_TRACKING_URI or pass --mlflow-uri http://host:5000 (or use --dry-run)',
-    });
-  }
+  if (uri === undefined) return new FileStore(DEFAULT_LOCAL_STORE);
   if (/^https?:\/\//i.test(uri)) {
     return new RestStore({
       baseUrl: uri,
@@ -51,7 +48,8 @@ export function createStore(config: MlflowConfig, options: CreateStoreOptions = 
   if (/^[a-z0-9.-]+:\d+(\/|$)/i.test(uri)) {
     throw new MlflowUnsupportedStoreError(`tracking URI "${shown}" has no scheme`, { hint: `did you mean http://${shown}?` });
   }
-  throw new MlflowUnsupportedStoreError(`tracking URI "${shown}" is a local store, which is not supported yet`, {
-    hint: 'start `mlflow server` and set MLFLOW_TRACKING_URI (or --mlflow-uri) to its http:// address',
+  if (isLocalStoreUri(uri)) return new FileStore(uri);
+  throw new MlflowUnsupportedStoreError(`tracking URI "${shown}" names a kind of store mlflow-mct does not support`, {
+    hint: 'use an http(s):// MLflow tracking server, or a file: directory for a local store',
   });
 }

@@ -13,7 +13,7 @@ import { EXIT_OK, EXIT_RUNTIME } from '../errors.js';
 import { redactUri, type MlflowConfig } from './config.js';
 import { createStore, type CreateStoreOptions } from './create-store.js';
 import { MlflowApiError, MlflowConnectionError } from './errors.js';
-import { FileStore } from './file-store/index.js';
+import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri } from './file-store/index.js';
 import type { TrackingStore } from './store.js';
 
 export type TrackingTargetKind = 'server' | 'local' | 'local-fallback';
@@ -34,15 +34,9 @@ export interface OpenTrackingOptions extends CreateStoreOptions {
   localDir?: string;
 }
 
-/** The default local store, as MLflow names it. */
-export const DEFAULT_LOCAL_STORE = 'mlruns';
+export { DEFAULT_LOCAL_STORE, isLocalStoreUri };
 
 const OUTAGE_STATUSES = new Set([502, 503, 504]);
-
-/** A URI that names a local directory: `file:...` or a path without a scheme. */
-export function isLocalStoreUri(uri: string): boolean {
-  return uri.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:/i.test(uri);
-}
 
 /** The shell command that opens MLflow's UI on a local store. */
 export function localViewCommand(dir: string): string {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlflowClient } from '../../src/mlflow/client.js';
 import { loadMlflowConfig } from '../../src/mlflow/config.js';
-import { MlflowAuthError } from '../../src/mlflow/errors.js';
+import { createStore } from '../../src/mlflow/create-store.js';
+import { MlflowAuthError, MlflowUnsupportedStoreError } from '../../src/mlflow/errors.js';
 import { describeTarget, exitCodeFor, openTrackingTarget } from '../../src/mlflow/fallback.js';
 import { FileStore } from '../../src/mlflow/file-store/index.js';
 import { pushLocalStore } from '../../src/mlflow/push/index.js';
@@ -40,6 +41,16 @@ describe('without a server', () => {
       `View it: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ${join(dir, 'default', 'mlruns')}`,
     ]);
     expect(exitCodeFor(target)).toBe(0);
+  });
+
+  it('is what createStore gives for no URI, a path or a file: URI', () => {
+    const local = (uri: string | undefined) => createStore(loadMlflowConfig({ mlflowUri: uri }, { env: {}, credentialsFile: '/nonexistent' }));
+    expect(local(undefined)).toBeInstanceOf(FileStore);
+    expect((local(undefined) as FileStore).root).toBe(join(process.cwd(), 'mlruns'));
+    expect((local(`file://${join(dir, 'a b')}`) as FileStore).root).toBe(join(dir, 'a b'));
+    expect((local('file:relative/store') as FileStore).root).toBe(join(process.cwd(), 'relative', 'store'));
+    expect((local(join(dir, 'plain')) as FileStore).root).toBe(join(dir, 'plain'));
+    expect(() => local('s3://bucket/mlruns')).toThrow(MlflowUnsupportedStoreError);
   });
 
   it('uses the directory of a file: URI', async () => {

@@ -1,3 +1,3 @@
 export { FileStore, type FileStoreOptions } from './file-store.js';
 export { FileStoreError, FileStoreLockedError } from './errors.js';
-export { localPathOf } from './layout.js';
+export { DEFAULT_LOCAL_STORE, isLocalStoreUri, localPathOf } from './layout.js';

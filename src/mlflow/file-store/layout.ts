@@ -40,6 +40,14 @@ export function statusFromCode<T extends string>(codes: Record<T, number>, code:
   return found?.[0] ?? fallback;
 }
 
+/** The default local store, as MLflow names it (relative to the working directory). */
+export const DEFAULT_LOCAL_STORE = 'mlruns';
+
+/** A tracking URI that names a local store: `file:...` or a path without a scheme. */
+export function isLocalStoreUri(uri: string): boolean {
+  return uri.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:/i.test(uri);
+}
+
 /** The directory a `file:` URI or a plain path names. */
 export function localPathOf(uriOrPath: string): string {
   if (uriOrPath.startsWith('file:')) {
