@@ -59,7 +59,8 @@ async function walkFiles(dir: string): Promise<string[]> {
   }
   return entries
     .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    // `parentPath` is Node >= 20.12; earlier 20.x name it `path`.
+    .map((entry) => relative(dir, join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name)).split(sep).join('/'))
     .sort();
 }
 
