@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MlflowUriError } from '../errors.js';
+import { MlflowNotFoundError, MlflowUriError } from '../errors.js';
 import { LOG_MODEL_HISTORY_TAG } from '../rest-store.js';
 import {
   MLFLOW_LIMITS,
@@ -83,7 +83,7 @@ import {
   readValues,
 } from './read.js';
 import { FileRegistry } from './registry.js';
-import { matchesFilter, paginate, parseFilter, parseOrderBy, sortEntities, type FieldReader } from './search.js';
+import { paginate, searchEntities, type FieldReader } from './search.js';
 import { dumpMeta, type Meta } from './yaml.js';
 
 export interface FileStoreOptions {
@@ -214,6 +214,19 @@ export class FileStore implements TrackingStore {
     throw notFound(this.root, `experiment ${experimentId}`, experimentId);
   }
 
+  /** The directories of those experiments that exist (a search skips the others, as MLflow's). */
+  private async experimentDirs(experimentIds: readonly string[]): Promise<Array<[string, string]>> {
+    const found: Array<[string, string]> = [];
+    for (const experimentId of experimentIds) {
+      try {
+        found.push([experimentId, await this.experimentDir(experimentId)]);
+      } catch (error) {
+        if (!(error instanceof MlflowNotFoundError)) throw error;
+      }
+    }
+    return found;
+  }
+
   private async readExperiment(dir: string): Promise<Experiment | undefined> {
     const meta = await readMetaFile(dir);
     if (meta === undefined) return undefined;
@@ -300,7 +313,6 @@ export class FileStore implements TrackingStore {
   }
 
   async searchExperiments(request: SearchExperimentsRequest): Promise<Page<Experiment>> {
-    const filter = parseFilter(request.filter);
     const read: FieldReader<Experiment> = (experiment, kind, key) => {
       if (kind === 'tag') return experiment.tags[key];
       if (kind !== 'attribute') return undefined;
@@ -312,11 +324,13 @@ export class FileStore implements TrackingStore {
       };
       return attributes[key];
     };
-    const found = (await this.allExperiments()).filter(
-      (experiment) => viewIncludes(request.viewType, experiment.lifecycleStage) && matchesFilter(experiment, filter, read),
-    );
-    const sorted = sortEntities(found, parseOrderBy(request.orderBy?.length ? request.orderBy : ['creation_time DESC', 'experiment_id ASC']), read);
-    return paginate(sorted, request.pageToken, request.maxResults ?? DEFAULT_MAX_RESULTS);
+    const inView = (await this.allExperiments()).filter((experiment) => viewIncludes(request.viewType, experiment.lifecycleStage));
+    return searchEntities(inView, read, {
+      filter: request.filter,
+      orderBy: request.orderBy?.length ? request.orderBy : ['creation_time DESC', 'experiment_id ASC'],
+      pageToken: request.pageToken,
+      maxResults: request.maxResults ?? DEFAULT_MAX_RESULTS,
+    });
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
@@ -525,15 +539,8 @@ export class FileStore implements TrackingStore {
   }
 
   async searchRuns(request: SearchRunsRequest): Promise<Page<Run>> {
-    await this.ensureReady();
     const runs: Run[] = [];
-    for (const experimentId of request.experimentIds) {
-      let experimentDir: string;
-      try {
-        experimentDir = await this.experimentDir(experimentId);
-      } catch {
-        continue;
-      }
+    for (const [experimentId, experimentDir] of await this.experimentDirs(request.experimentIds)) {
       for (const name of await listDirectories(experimentDir)) {
         if (EXPERIMENT_FOLDERS.has(name)) continue;
         const located = { experimentId, dir: join(experimentDir, name) };
@@ -569,10 +576,12 @@ export class FileStore implements TrackingStore {
         }
       }
     };
-    const filter = parseFilter(request.filter);
-    const matched = runs.filter((run) => matchesFilter(run, filter, read));
-    const sorted = sortEntities(matched, parseOrderBy([...(request.orderBy ?? []), 'start_time DESC', 'run_id ASC']), read);
-    return paginate(sorted, request.pageToken, request.maxResults ?? DEFAULT_MAX_RESULTS);
+    return searchEntities(runs, read, {
+      filter: request.filter,
+      orderBy: [...(request.orderBy ?? []), 'start_time DESC', 'run_id ASC'],
+      pageToken: request.pageToken,
+      maxResults: request.maxResults ?? DEFAULT_MAX_RESULTS,
+    });
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -916,15 +925,8 @@ export class FileStore implements TrackingStore {
   }
 
   async searchLoggedModels(request: SearchLoggedModelsRequest): Promise<Page<LoggedModel>> {
-    await this.ensureReady();
     const models: LoggedModel[] = [];
-    for (const experimentId of request.experimentIds) {
-      let experimentDir: string;
-      try {
-        experimentDir = await this.experimentDir(experimentId);
-      } catch {
-        continue;
-      }
+    for (const [experimentId, experimentDir] of await this.experimentDirs(request.experimentIds)) {
       for (const name of await listDirectories(join(experimentDir, 'models'))) {
         const dir = join(experimentDir, 'models', name);
         if ((await readText(join(dir, META))) === undefined) continue;
@@ -957,13 +959,12 @@ export class FileStore implements TrackingStore {
           return undefined;
       }
     };
-    const filter = parseFilter(request.filter);
-    const sorted = sortEntities(
-      models.filter((model) => matchesFilter(model, filter, read)),
-      parseOrderBy(['creation_timestamp DESC', 'model_id ASC']),
-      read,
-    );
-    return paginate(sorted, request.pageToken, request.maxResults ?? 50);
+    return searchEntities(models, read, {
+      filter: request.filter,
+      orderBy: ['creation_timestamp DESC', 'model_id ASC'],
+      pageToken: request.pageToken,
+      maxResults: request.maxResults ?? 50,
+    });
   }
 
   async setLoggedModelTags(modelId: string, tags: Tags): Promise<void> {

@@ -16,7 +16,7 @@ import { alreadyExists, invalid, notFound } from './errors.js';
 import type { FileStore } from './file-store.js';
 import { META, REGISTRY, keyPath } from './layout.js';
 import { listDirectories, optionalNumber, optionalString, readMetaFile, readText, readValues } from './read.js';
-import { matchesFilter, paginate, parseFilter, parseOrderBy, sortEntities, type FieldReader } from './search.js';
+import { searchEntities, type FieldReader } from './search.js';
 import { dumpMeta, type Meta } from './yaml.js';
 
 const DELETED_STAGE = 'Deleted_Internal';
@@ -165,13 +165,12 @@ export class FileRegistry {
       };
       return attributes[key];
     };
-    const filter = parseFilter(request.filter);
-    const sorted = sortEntities(
-      models.filter((model) => matchesFilter(model, filter, read)),
-      parseOrderBy([...(request.orderBy ?? []), 'name ASC']),
-      read,
-    );
-    return paginate(sorted, request.pageToken, request.maxResults ?? 100);
+    return searchEntities(models, read, {
+      filter: request.filter,
+      orderBy: [...(request.orderBy ?? []), 'name ASC'],
+      pageToken: request.pageToken,
+      maxResults: request.maxResults ?? 100,
+    });
   }
 
   async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
@@ -317,13 +316,12 @@ export class FileRegistry {
       };
       return attributes[key];
     };
-    const filter = parseFilter(request.filter);
-    const sorted = sortEntities(
-      versions.filter((version) => matchesFilter(version, filter, read)),
-      parseOrderBy(request.orderBy?.length ? request.orderBy : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC']),
-      read,
-    );
-    return paginate(sorted, request.pageToken, request.maxResults ?? 200_000);
+    return searchEntities(versions, read, {
+      filter: request.filter,
+      orderBy: request.orderBy?.length ? request.orderBy : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'],
+      pageToken: request.pageToken,
+      maxResults: request.maxResults ?? 200_000,
+    });
   }
 
   async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {

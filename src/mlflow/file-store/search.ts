@@ -248,3 +248,14 @@ export function paginate<T>(items: T[], pageToken: string | undefined, maxResult
     nextPageToken: end < items.length ? Buffer.from(JSON.stringify({ offset: end })).toString('base64') : undefined,
   };
 }
+
+/** Filters, sorts and pages entities in one go, as each search of the store does. */
+export function searchEntities<T>(
+  entities: T[],
+  read: FieldReader<T>,
+  request: { filter?: string | undefined; orderBy: readonly string[]; pageToken?: string | undefined; maxResults: number },
+): { items: T[]; nextPageToken: string | undefined } {
+  const filter = parseFilter(request.filter);
+  const matched = entities.filter((entity) => matchesFilter(entity, filter, read));
+  return paginate(sortEntities(matched, parseOrderBy(request.orderBy), read), request.pageToken, request.maxResults);
+}
