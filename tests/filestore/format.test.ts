@@ -59,7 +59,7 @@ const OLDER_FIELDS = new Set(['run_uuid']);
 
 describe('local store files', () => {
   it('have the fields and YAML types of the files Python MLflow writes', async ({ skip }) => {
-    if (!('python' in python)) return skip();
+    if (!('python' in python)) return skip(`no Python MLflow: ${python.missing}`);
     const ours = join(dir, 'ours');
     const theirs = join(dir, 'theirs');
     await writeExampleRun(new FileStore(ours), { experimentName: 'penguins', registeredModel: 'penguin-classifier' });
@@ -99,7 +99,7 @@ describe('local store files', () => {
   }, 120_000);
 
   it('keep any string as it was through YAML and PyYAML', async ({ skip }) => {
-    if (!('python' in python)) return skip();
+    if (!('python' in python)) return skip(`no Python MLflow: ${python.missing}`);
     const samples = fc.sample(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('yes', 'No', 'on', '~', 'null', '0x1F', '1e5', '2024-01-01', '- a', ': b', '#c', "it's", '"q"', ' lead', 'trail ', 'a\nb', '0', '007', '.inf', '=', '<<', '190:20:30', '1_000', '+.inf', 'NO', 'Off', '!tag', '&a', '*b', '%x', '@y', '`z', '|', '>', '?', '[x]', '{y}')), 400);
     const documents = Object.fromEntries(samples.map((value, index) => [String(index), dumpMeta({ name: value, experiment_id: String(index) })]));
     await writeFile(join(dir, 'strings.json'), JSON.stringify(documents));
