@@ -19,6 +19,10 @@ export interface HfModelFolder {
   contextLength?: number;
   vocabSize?: number;
   torchDtype?: string;
+  /** The transformers release that saved the folder (config.json `transformers_version`). */
+  transformersVersion?: string;
+  /** The framework the weights were saved from (safetensors metadata `format`, e.g. `pt`). */
+  weightFormat?: string;
   /** Total parameters over every .safetensors file; undefined when the folder has none. */
   parameters?: number;
   weightFiles: string[];
@@ -28,6 +32,8 @@ export interface HfModelFolder {
   license?: string;
   baseModel?: string | string[];
   languages?: string[];
+  /** Training data sets named in the README front matter (`datasets`). */
+  datasets?: string[];
   pipelineTag?: string;
   /** Every file of the folder, relative paths with forward slashes, for upload. */
   files: string[];
@@ -67,16 +73,23 @@ async function readJson(folder: string, name: string, required: boolean): Promis
   }
 }
 
-/** The YAML block between `---` lines at the top of a model README, as the Hub parses it. */
-export function readFrontMatter(readme: string): Record<string, unknown> {
+/** A model README split into its front matter (the YAML block between `---` lines) and its text. */
+export function splitReadme(readme: string): { frontMatter: Record<string, unknown>; body: string } {
   const match = /^\s*---\r?\n([\s\S]*?)\r?\n---(?:\r?\n|$)/.exec(readme);
-  if (!match?.[1]) return {};
+  if (!match?.[1]) return { frontMatter: {}, body: readme };
+  const body = readme.slice(match[0].length);
   try {
     const data = YAML.parse(match[1]) as unknown;
-    return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+    const frontMatter = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+    return { frontMatter, body };
   } catch {
-    return {};
+    return { frontMatter: {}, body };
   }
+}
+
+/** The YAML block between `---` lines at the top of a model README, as the Hub parses it. */
+export function readFrontMatter(readme: string): Record<string, unknown> {
+  return splitReadme(readme).frontMatter;
 }
 
 async function listFiles(folder: string, prefix = ''): Promise<string[]> {
@@ -115,6 +128,8 @@ export async function readHfModelFolder(folder: string): Promise<HfModelFolder> 
   const contextLength = CONTEXT_KEYS.map((key) => integer(config[key])).find((value) => value !== undefined);
   const baseModel = front.base_model;
   const languages = front.language;
+  const datasets = front.datasets;
+  const weightFormat = weights.files.map((header) => header.metadata.format).find((format) => format !== undefined && format !== '');
   return {
     path: folder,
     ...(text(architectures[0]) ? { architecture: text(architectures[0]) } : {}),
@@ -122,6 +137,8 @@ export async function readHfModelFolder(folder: string): Promise<HfModelFolder> 
     ...(contextLength ? { contextLength } : {}),
     ...(integer(config.vocab_size) ? { vocabSize: integer(config.vocab_size) } : {}),
     ...(text(config.torch_dtype) ? { torchDtype: text(config.torch_dtype) } : {}),
+    ...(text(config.transformers_version) ? { transformersVersion: text(config.transformers_version) } : {}),
+    ...(weightFormat ? { weightFormat } : {}),
     ...(weights.files.length > 0 ? { parameters: weights.parameters } : {}),
     weightFiles: weights.files.map((header) => header.file.slice(folder.length + 1)),
     tokenizerFiles: files.filter((file) => TOKENIZER_FILES.has(file)),
@@ -129,6 +146,7 @@ export async function readHfModelFolder(folder: string): Promise<HfModelFolder> 
     ...(text(front.license) ? { license: text(front.license) } : {}),
     ...(typeof baseModel === 'string' || Array.isArray(baseModel) ? { baseModel: baseModel as string | string[] } : {}),
     ...(typeof languages === 'string' ? { languages: [languages] } : Array.isArray(languages) ? { languages: languages.map(String) } : {}),
+    ...(typeof datasets === 'string' ? { datasets: [datasets] } : Array.isArray(datasets) ? { datasets: datasets.map(String) } : {}),
     ...(text(front.pipeline_tag) ? { pipelineTag: text(front.pipeline_tag) } : {}),
     files,
   };
