@@ -6,6 +6,7 @@ import { checkCard, readDocument } from '../card/parse.js';
 import { CARD_FORMATS, type CardFormat } from '../card/render.js';
 import { cardFileNames, writeCard } from '../card/write.js';
 import { CardValidationError, UsageError } from '../errors.js';
+import { addCardFromMlflowCommands } from './card-from-mlflow.js';
 import { reportCard } from './card-result.js';
 import { choiceOption, examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
 
@@ -68,4 +69,5 @@ export function registerCard(program: Command): void {
       });
       reportCard(reporterFor(options), options, 'card render', written.card, written.files);
     });
+  addCardFromMlflowCommands(card);
 }

@@ -4,7 +4,9 @@ import { registerApiCard } from './api-card.js';
 import { registerCard } from './card.js';
 import { registerInspect } from './inspect.js';
 import { registerLegacyCard } from './legacy-card.js';
+import { registerModels } from './models.js';
 import { registerPush } from './push.js';
+import { registerRegisterGenerative } from './register-generative.js';
 import { registerTrainPenguins } from './train-penguins.js';
 
 const require = createRequire(import.meta.url);
@@ -21,9 +23,11 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
 
   registerTrainPenguins(program);
+  registerRegisterGenerative(program);
   registerLegacyCard(program);
   registerApiCard(program);
   registerCard(program);
+  registerModels(program);
   registerInspect(program);
   registerPush(program);
   return program;

@@ -1,0 +1,96 @@
+import { Command } from 'commander';
+import { cardFromMlflow, readModelRecord, readRunRecord, type MlflowModelRecord } from '../card/from-mlflow.js';
+import { renderDescription } from '../card/render.js';
+import { writeCard } from '../card/write.js';
+import { attachCardToMlflow, type CardAttachmentRequest } from '../mlflow/attach-card.js';
+import { parseModelUri } from '../mlflow/uris.js';
+import { composeCard, withCardOptions, type CardOptionValues } from './card-options.js';
+import { reportCard } from './card-result.js';
+import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
+import { openExisting, plannedLocation, withMlflowUri, type MlflowUriValues } from './registry-options.js';
+
+export const MLFLOW_CARD_HTML = 'model_card.html';
+
+type FromMlflowFlags = CardOptionValues & MlflowUriValues & { attach?: boolean } & Record<string, unknown>;
+
+/** Where `--attach` puts the card: the run, and the registered version when there is one. */
+function attachmentOf(record: MlflowModelRecord, files: string[], markdown: string): CardAttachmentRequest {
+  const version = record.registry?.version;
+  return {
+    ...(record.run ? { runId: record.run.runId } : {}),
+    ...(version ? { registeredModelName: version.name, modelVersion: version.version } : {}),
+    files,
+    markdown,
+  };
+}
+
+async function buildAndWrite(
+  commandName: string,
+  subject: string,
+  flags: FromMlflowFlags,
+  read: (tracking: Awaited<ReturnType<typeof openExisting>>) => Promise<MlflowModelRecord>,
+): Promise<void> {
+  const options = globalOptionsOf(flags);
+  const reporter = reporterFor(options);
+  if (options.dryRun) {
+    const plan = [
+      `read ${subject} from ${plannedLocation(flags)}`,
+      `write ${MLFLOW_CARD_HTML.replace('.html', '.{html,md,json}')} in ${options.outDir}`,
+      ...(flags.attach ? ["log the card files to the run and put the card's Markdown in the version description"] : []),
+    ];
+    reporter.result({ command: commandName, dry_run: true, plan }, ['Dry run: nothing was read from or sent to MLflow, so no card was written; a real run would:', ...plan.map((line) => `  ${line}`)]);
+    return;
+  }
+  const tracking = await openExisting(flags);
+  try {
+    const record = await read(tracking);
+    const layers = cardFromMlflow(record, flags.lang);
+    const card = await composeCard(layers.defaults, flags, layers.facts);
+    const written = await writeCard({ card, outDir: options.outDir, htmlName: MLFLOW_CARD_HTML, lang: flags.lang, extensions: layers.extensions });
+    let attached: Record<string, unknown> | undefined;
+    if (flags.attach) {
+      const files = [written.files.html, written.files.md, written.files.json, written.files.sidecar].filter((file): file is string => file !== undefined);
+      const result = await attachCardToMlflow(tracking.client, attachmentOf(record, files, renderDescription(written.card, { lang: flags.lang })));
+      for (const line of result.lines) reporter.progress(line.charAt(0).toUpperCase() + line.slice(1));
+      if (result.descriptionTruncated) reporter.warn("the card is longer than MLflow keeps in a description; the version's description ends with a pointer to the full card");
+      attached = { lines: result.lines, run_artifacts: result.runArtifacts, version_artifacts: result.versionArtifacts ?? null };
+    }
+    const version = record.registry?.version;
+    reportCard(reporter, options, commandName, written.card, written.files, {
+      mlflow: {
+        tracking: tracking.target.location,
+        run_id: record.run?.runId ?? null,
+        registered_model: version ? { name: version.name, version: version.version, previous_version: record.registry?.previousVersion ?? null, changes: record.registry?.changes } : null,
+        attached: attached ?? null,
+      },
+    });
+  } finally {
+    await tracking.client.close();
+  }
+}
+
+/** `card from-run` and `card from-model`: cards built from what MLflow holds. */
+export function addCardFromMlflowCommands(card: Command): void {
+  withCardOptions(withCommonOptions(withMlflowUri(card.command('from-run <run-id>'))))
+    .description("Build a card from an MLflow run (params, metrics, tags, datasets, logged models, registry versions), merge --config and flags, and write it.")
+    .option('--attach', "log the card files to the run and, when the run's model is registered, put the card's Markdown in the version description")
+    .addHelpText(
+      'after',
+      examples(['mlflow-mct card from-run 3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b --mlflow-uri http://127.0.0.1:5000', 'mlflow-mct card from-run <run-id> --config card.yaml --lang es --attach']),
+    )
+    .action(async (runId: string, flags: FromMlflowFlags) => {
+      await buildAndWrite('card from-run', `run ${runId}`, flags, (tracking) => readRunRecord(tracking.client, runId, tracking.target.location, flags.lang));
+    });
+
+  withCardOptions(withCommonOptions(withMlflowUri(card.command('from-model <uri>'))))
+    .description('Build a card from a registered model version (models:/name/3, models:/name@champion, models:/name/Production) or a LoggedModel (models:/m-...), with what changed since the previous version.')
+    .option('--attach', "log the card files to the version's run and put the card's Markdown in the version description")
+    .addHelpText(
+      'after',
+      examples(['mlflow-mct card from-model models:/gpt2-text-generator@champion --mlflow-uri http://127.0.0.1:5000', 'mlflow-mct card from-model models:/penguins-rf/3 --attach --json']),
+    )
+    .action(async (uri: string, flags: FromMlflowFlags) => {
+      parseModelUri(uri);
+      await buildAndWrite('card from-model', uri, flags, (tracking) => readModelRecord(tracking.client, uri, tracking.target.location, flags.lang));
+    });
+}

@@ -1,0 +1,226 @@
+import { Command } from 'commander';
+import { InputError, UsageError } from '../errors.js';
+import { MLFLOW_LIMITS } from '../mlflow/store.js';
+import type { ModelVersion } from '../mlflow/types.js';
+import { parseModelUri } from '../mlflow/uris.js';
+import { validateAlias } from '../mlflow/validation.js';
+import { aliasTarget, listModelVersions, listRegisteredModels, showModelVersion } from '../registry/inspect.js';
+import { canonicalStage, describePromotion, promoteVersion, STAGES_DEPRECATED, type Promotion, type PromotionResult } from '../registry/promote.js';
+import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
+import type { OpenedTracking } from './mlflow-options.js';
+import type { GlobalOptions, Reporter } from './output.js';
+import { openExisting, plannedLocation, withMlflowUri, type MlflowUriValues } from './registry-options.js';
+import { formatTable, formatTime } from './table.js';
+
+type Flags = MlflowUriValues & Record<string, unknown>;
+
+/** Runs `work` against MLflow, or with --dry-run reports what it would do and sends nothing. */
+async function withRegistry<T>(
+  flags: Flags,
+  command: string,
+  planned: string,
+  work: (tracking: OpenedTracking, options: GlobalOptions, reporter: Reporter) => Promise<T>,
+): Promise<T | undefined> {
+  const options = globalOptionsOf(flags);
+  const reporter = reporterFor(options);
+  if (options.dryRun) {
+    const line = `Dry run: nothing was sent to MLflow; would ${planned} at ${plannedLocation(flags)}`;
+    reporter.result({ command, dry_run: true, plan: `${planned} at ${plannedLocation(flags)}` }, [line]);
+    return undefined;
+  }
+  const tracking = await openExisting(flags);
+  try {
+    return await work(tracking, options, reporter);
+  } finally {
+    await tracking.client.close();
+  }
+}
+
+function versionJson(version: ModelVersion): Record<string, unknown> {
+  return {
+    name: version.name,
+    version: version.version,
+    stage: version.currentStage,
+    aliases: version.aliases,
+    status: version.status ?? null,
+    run_id: version.runId ?? null,
+    model_id: version.modelId ?? null,
+    source: version.source,
+    created: version.creationTimestamp ?? null,
+    updated: version.lastUpdatedTimestamp ?? null,
+    description: version.description ?? null,
+    tags: version.tags,
+  };
+}
+
+function firstLine(text: string | undefined): string {
+  const line = (text ?? '').split('\n').find((candidate) => candidate.trim() !== '') ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
+
+function promotionLines(result: PromotionResult): string[] {
+  if (result.kind === 'alias') {
+    const was = result.previousAliasVersion ? ` (it pointed at version ${result.previousAliasVersion})` : '';
+    return [`${result.name}@${result.alias} now points at version ${result.version}${was}`, `Load it as models:/${result.name}@${result.alias}`];
+  }
+  const lines = [`${result.name} version ${result.version} is now in stage ${result.stage}`];
+  if (result.archived.length > 0) lines.push(`Archived version(s) ${result.archived.join(', ')} that were in ${result.stage}`);
+  return lines;
+}
+
+export function promotionJson(result: PromotionResult): Record<string, unknown> {
+  return {
+    kind: result.kind,
+    name: result.name,
+    version: result.version,
+    ...(result.alias ? { alias: result.alias, previous_alias_version: result.previousAliasVersion ?? null } : {}),
+    ...(result.stage ? { stage: result.stage, archived: result.archived } : {}),
+  };
+}
+
+interface PromoteFlags extends Flags {
+  alias?: string;
+  stage?: string;
+  archiveExisting?: boolean;
+}
+
+function promotionOf(flags: PromoteFlags): Promotion {
+  if ((flags.alias === undefined) === (flags.stage === undefined)) {
+    throw new UsageError('promote needs exactly one of --alias and --stage', { hint: 'e.g. --alias champion (recommended) or --stage Production' });
+  }
+  if (flags.alias !== undefined) {
+    if (flags.archiveExisting) throw new UsageError('--archive-existing applies to --stage only', { hint: 'an alias always points at one version; drop --archive-existing' });
+    validateAlias(flags.alias, MLFLOW_LIMITS);
+    return { kind: 'alias', alias: flags.alias };
+  }
+  const stage = canonicalStage(flags.stage as string, flags.archiveExisting === true);
+  return { kind: 'stage', stage, archiveExisting: flags.archiveExisting === true };
+}
+
+export function registerModels(program: Command): void {
+  const models = program.command('models').description('The MLflow Model Registry: list models and versions, show a version, promote by alias or stage.');
+
+  withCommonOptions(withMlflowUri(models.command('list')))
+    .description('List registered models: name, latest version, aliases, last update.')
+    .option('--filter <filter>', `an MLflow filter, e.g. "name LIKE 'peng%'" or "tags.team = '29'"`)
+    .addHelpText('after', examples(['mlflow-mct models list', `mlflow-mct models list --filter "name LIKE 'peng%'" --json`]))
+    .action(async (flags: Flags & { filter?: string }) => {
+      await withRegistry(flags, 'models list', `list the registered models${flags.filter ? ` matching ${flags.filter}` : ''}`, async (tracking, _options, reporter) => {
+        const found = await listRegisteredModels(tracking.client, flags.filter);
+        const rows = found.map((model) => {
+          const latest = model.latestVersions.map((version) => Number(version.version)).sort((a, b) => b - a)[0];
+          const aliases = Object.entries(model.aliases).map(([alias, version]) => `@${alias}=${version}`).sort().join(' ');
+          return [model.name, latest === undefined ? '-' : String(latest), aliases || '-', formatTime(model.lastUpdatedTimestamp), firstLine(model.description)];
+        });
+        reporter.result(
+          {
+            command: 'models list',
+            tracking: tracking.target.location,
+            filter: flags.filter ?? null,
+            registered_models: found.map((model) => ({
+              name: model.name,
+              latest_versions: model.latestVersions.map((version) => ({ version: version.version, stage: version.currentStage })),
+              aliases: model.aliases,
+              tags: model.tags,
+              description: model.description ?? null,
+              created: model.creationTimestamp ?? null,
+              updated: model.lastUpdatedTimestamp ?? null,
+            })),
+          },
+          found.length === 0 ? [`No registered models${flags.filter ? ` match ${flags.filter}` : ''} at ${tracking.target.location}`] : formatTable(['NAME', 'LATEST', 'ALIASES', 'UPDATED (UTC)', 'DESCRIPTION'], rows),
+        );
+      });
+    });
+
+  withCommonOptions(withMlflowUri(models.command('versions <name>')))
+    .description('List the versions of a registered model, newest first: stage, aliases, status, run.')
+    .addHelpText('after', examples(['mlflow-mct models versions gpt2-text-generator', 'mlflow-mct models versions penguins-rf --json']))
+    .action(async (name: string, flags: Flags) => {
+      await withRegistry(flags, 'models versions', `list the versions of ${name}`, async (tracking, _options, reporter) => {
+        const versions = await listModelVersions(tracking.client, name);
+        const rows = versions.map((version) => [
+          version.version,
+          version.currentStage,
+          version.aliases.map((alias) => `@${alias}`).join(' ') || '-',
+          version.status ?? '-',
+          formatTime(version.creationTimestamp),
+          version.runId ?? '-',
+        ]);
+        reporter.result(
+          { command: 'models versions', tracking: tracking.target.location, name, versions: versions.map(versionJson) },
+          versions.length === 0 ? [`${name} has no versions`] : formatTable(['VERSION', 'STAGE', 'ALIASES', 'STATUS', 'CREATED (UTC)', 'RUN'], rows),
+        );
+      });
+    });
+
+  withCommonOptions(withMlflowUri(models.command('show <uri>')))
+    .description('Show the version a models:/ URI names: version, stage, aliases, run, source, description.')
+    .addHelpText(
+      'after',
+      examples(['mlflow-mct models show models:/gpt2-text-generator@champion', 'mlflow-mct models show models:/penguins-rf/Production --json', 'mlflow-mct models show models:/penguins-rf/3']),
+    )
+    .action(async (uri: string, flags: Flags) => {
+      const parsed = parseModelUri(uri);
+      await withRegistry(flags, 'models show', `resolve ${uri}`, async (tracking, _options, reporter) => {
+        if (parsed.kind === 'stage') reporter.warn(STAGES_DEPRECATED);
+        const shown = await showModelVersion(tracking.client, uri);
+        const version = shown.version;
+        const lines = [
+          `${version.name} version ${version.version}  (${uri})`,
+          `  Stage:       ${version.currentStage}`,
+          `  Aliases:     ${version.aliases.map((alias) => `@${alias}`).join(' ') || '-'}`,
+          `  Status:      ${version.status ?? '-'}`,
+          `  Run:         ${version.runId ?? '-'}`,
+          ...(version.modelId ? [`  Model ID:    ${version.modelId}`] : []),
+          `  Source:      ${version.source}`,
+          `  Files:       ${shown.artifactUri}`,
+          `  Created:     ${formatTime(version.creationTimestamp)} UTC`,
+          ...(Object.keys(version.tags).length > 0 ? [`  Tags:        ${Object.entries(version.tags).map(([key, value]) => `${key}=${value}`).join(', ')}`] : []),
+          '  Description:',
+          ...(version.description ? version.description.split('\n').map((line) => `    ${line}`.trimEnd()) : ['    -']),
+        ];
+        reporter.result({ command: 'models show', tracking: tracking.target.location, uri, artifact_uri: shown.artifactUri, version: versionJson(version) }, lines);
+      });
+    });
+
+  withCommonOptions(withMlflowUri(models.command('promote <name> <version>')))
+    .description('Promote a version: point an alias at it (recommended) or move it to a stage (deprecated in MLflow).')
+    .option('--alias <alias>', 'point this alias (e.g. champion) at the version; it moves from any other version')
+    .option('--stage <stage>', 'move the version to Staging, Production, Archived or None (stages are deprecated in MLflow)')
+    .option('--archive-existing', 'with --stage Staging or Production: archive the versions already in that stage')
+    .addHelpText(
+      'after',
+      examples([
+        'mlflow-mct models promote gpt2-text-generator 3 --alias champion',
+        'mlflow-mct models promote penguins-rf 2 --stage Production --archive-existing',
+      ]),
+    )
+    .action(async (name: string, version: string, flags: PromoteFlags) => {
+      const promotion = promotionOf(flags);
+      if (!/^\d+$/.test(version)) throw new UsageError(`model version "${version}" is not a version number`, { hint: 'pass the number, e.g. 3' });
+      if (promotion.kind === 'stage') reporterFor(globalOptionsOf(flags)).warn(STAGES_DEPRECATED);
+      await withRegistry(flags, 'models promote', describePromotion(name, version, promotion), async (tracking, _options, reporter) => {
+        const result = await promoteVersion(tracking.client, name, version, promotion);
+        reporter.result({ command: 'models promote', tracking: tracking.target.location, ...promotionJson(result), model_version: versionJson(result.modelVersion) }, promotionLines(result));
+      });
+    });
+
+  const alias = models.command('alias').description('Manage registered model aliases.');
+  withCommonOptions(withMlflowUri(alias.command('delete <name> <alias>')))
+    .description('Delete an alias of a registered model (the version itself stays).')
+    .addHelpText('after', examples(['mlflow-mct models alias delete gpt2-text-generator champion']))
+    .action(async (name: string, aliasName: string, flags: Flags) => {
+      validateAlias(aliasName, MLFLOW_LIMITS);
+      await withRegistry(flags, 'models alias delete', `delete alias @${aliasName} of ${name}`, async (tracking, _options, reporter) => {
+        const target = await aliasTarget(tracking.client, name, aliasName);
+        if (target === undefined) {
+          throw new InputError(`${name} has no alias @${aliasName}`, { hint: `mlflow-mct models versions ${JSON.stringify(name)} shows the aliases` });
+        }
+        await tracking.client.deleteAlias(name, aliasName);
+        reporter.result(
+          { command: 'models alias delete', tracking: tracking.target.location, name, alias: aliasName, version: target },
+          [`Deleted alias @${aliasName} of ${name} (it pointed at version ${target})`],
+        );
+      });
+    });
+}
