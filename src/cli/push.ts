@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { InputError, RuntimeFailure, UsageError } from '../errors.js';
-import { loadMlflowConfig, redactUri } from '../mlflow/config.js';
+import { loadMlflowConfig } from '../mlflow/config.js';
 import { createStore } from '../mlflow/create-store.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri, localPathOf } from '../mlflow/file-store/index.js';
 import { RestStore } from '../mlflow/rest-store.js';
-import { pushLocalStore, type PushProgress, type PushSummary } from '../mlflow/push/index.js';
+import { ledgerTargetKey, pushLocalStore, type PushProgress, type PushSummary } from '../mlflow/push/index.js';
 import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
 
 interface PushFlags {
@@ -96,7 +96,7 @@ export function registerPush(program: Command): void {
           hint: 'pass --to http://host:5000 or set MLFLOW_TRACKING_URI to a server',
         });
       }
-      const targetUri = redactUri(config.trackingUri).replace(/\/+$/, '');
+      const targetUri = ledgerTargetKey(config.trackingUri);
       const source = new FileStore(from);
       const target = createStore(config, { onRetry: (event) => reporter.debug(`retrying ${event.request.method} ${event.request.path} in ${event.delayMs} ms: ${event.reason}`) });
       const progress = progressPrinter(options.json || options.dryRun);

@@ -5,7 +5,8 @@
  * - an http(s) URI: that server, after one request proves it answers. When it does not answer
  *   within the retry budget (refused, unreachable, timed out, 502/503/504), the run goes to the
  *   local store instead and the command is told why, so it can warn and fail (exit 1) unless
- *   the user said `--offline-ok`; `mlflow-mct push` sends the run later.
+ *   the user said `--offline-ok`; `mlflow-mct push` sends the run later. A server that stops
+ *   answering while a run is being recorded is handled by `recordWithFallback`.
  * Credentials, TLS and auth failures are not outages: they are reported as they are.
  */
 import { resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { redactUri, type MlflowConfig } from './config.js';
 import { createStore, type CreateStoreOptions } from './create-store.js';
 import { MlflowApiError, MlflowConnectionError } from './errors.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri } from './file-store/index.js';
+import { PushLedger } from './push/ledger.js';
 import type { TrackingStore } from './store.js';
 
 export type TrackingTargetKind = 'server' | 'local' | 'local-fallback';
@@ -74,6 +76,54 @@ export async function openTrackingTarget(config: MlflowConfig, options: OpenTrac
     return localTarget(localDir, 'local-fallback', { server: redactUri(uri), reason });
   }
   return { store, kind: 'server', location: redactUri(uri), viewCommand: `open ${redactUri(uri)}` };
+}
+
+/** The store with each run it creates noted in `created`. */
+function notingCreatedRuns(store: TrackingStore, created: string[]): TrackingStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'createRun') {
+        return async (...args: Parameters<TrackingStore['createRun']>) => {
+          const run = await target.createRun(...args);
+          created.push(run.info.runId);
+          return run;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Runs `record` (the part of a command that writes a run: create it, log, upload, register)
+ * against the target; when the server stops answering part-way, runs it again against the local
+ * store, so what the command computed is kept whole. The server's incomplete runs are noted in
+ * the push ledger, and `push` marks them FAILED when it sends the local copy. `record` must be
+ * safe to run twice: it logs results, it does not compute them.
+ */
+export async function recordWithFallback<T>(
+  target: TrackingTarget,
+  record: (store: TrackingStore) => Promise<T>,
+  options: { localDir?: string } = {},
+): Promise<{ result: T; target: TrackingTarget }> {
+  if (target.kind !== 'server') return { result: await record(target.store), target };
+  const created: string[] = [];
+  try {
+    return { result: await record(notingCreatedRuns(target.store, created)), target };
+  } catch (error) {
+    if (!isOutage(error)) throw error;
+    await target.store.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    const local = localTarget(resolve(options.localDir ?? DEFAULT_LOCAL_STORE), 'local-fallback', { server: target.location, reason });
+    const result = await record(local.store);
+    if (created.length > 0) {
+      await new PushLedger(local.store as FileStore, target.location).update((ledger) => {
+        ledger.incompleteRuns = [...new Set([...(ledger.incompleteRuns ?? []), ...created])];
+      });
+    }
+    return { result, target: local };
+  }
 }
 
 /** The lines a command prints about where its run went (the fallback warning comes first). */

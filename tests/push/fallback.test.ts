@@ -10,9 +10,10 @@ import { MlflowClient } from '../../src/mlflow/client.js';
 import { loadMlflowConfig } from '../../src/mlflow/config.js';
 import { createStore } from '../../src/mlflow/create-store.js';
 import { MlflowAuthError, MlflowUnsupportedStoreError } from '../../src/mlflow/errors.js';
-import { describeTarget, exitCodeFor, openTrackingTarget } from '../../src/mlflow/fallback.js';
+import { describeTarget, exitCodeFor, openTrackingTarget, recordWithFallback } from '../../src/mlflow/fallback.js';
 import { FileStore } from '../../src/mlflow/file-store/index.js';
-import { pushLocalStore } from '../../src/mlflow/push/index.js';
+import { INCOMPLETE_RUN_TAG, pushLocalStore } from '../../src/mlflow/push/index.js';
+import type { TrackingStore } from '../../src/mlflow/store.js';
 import { FaultProxy } from '../harness/fault-proxy.js';
 import { freePort } from '../harness/ports.js';
 import { describeWithServer, server, testConfig, testStore, uniqueName } from '../harness/context.js';
@@ -93,6 +94,53 @@ describeWithServer('with a server that is down, then back', () => {
       const experiment = await client.getExperimentByName(example.experimentName);
       const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
       expect(runs.map((run) => run.info.runName)).toEqual([example.runName]);
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
+
+  it('records the whole run locally when the server goes away mid-run; push marks the partial one FAILED', async () => {
+    const proxy = await FaultProxy.start(server().url);
+    try {
+      let batches = 0;
+      proxy.inject({
+        fault: { kind: 'reset-before' },
+        match: ({ path }) => {
+          if (path.includes('/runs/log-batch')) batches += 1;
+          return batches > 1;
+        },
+      });
+      const localDir = join(dir, 'mid-run');
+      const target = await openTrackingTarget(testConfig({ url: proxy.url, retry: quickRetry }), { localDir });
+      expect(target.kind).toBe('server');
+      const experimentName = uniqueName('mid-run');
+      const t0 = 1_700_000_000_000;
+      const record = async (store: TrackingStore) => {
+        const client = new MlflowClient(store);
+        const experimentId = await client.getOrCreateExperiment(experimentName);
+        const run = await client.createRun({ experimentId, runName: 'trained', startTime: t0 });
+        await client.logBatch(run.info.runId, { params: { seed: '42' } });
+        await client.logBatch(run.info.runId, { metrics: [{ key: 'accuracy', value: 0.98, timestamp: t0 + 10, step: 0 }] });
+        await client.endRun(run.info.runId, 'FINISHED', t0 + 1000);
+        return run.info.runId;
+      };
+      const { result: localRunId, target: used } = await recordWithFallback(target, record, { localDir });
+      expect(used.kind).toBe('local-fallback');
+      expect(exitCodeFor(used)).toBe(1);
+      const localRun = await used.store.getRun(localRunId);
+      expect(localRun.info.status).toBe('FINISHED');
+      expect(localRun.data).toMatchObject({ params: { seed: '42' }, metrics: { accuracy: 0.98 } });
+
+      proxy.clear();
+      const summary = await pushLocalStore({ source: used.store as FileStore, target: testStore({ url: proxy.url }), targetUri: proxy.url });
+      expect(summary.plan.map((item) => [item.kind, item.action])).toContainEqual(['incomplete-run', 'mark-failed']);
+      const client = new MlflowClient(testStore());
+      const experiment = await client.getExperimentByName(experimentName);
+      const runs = await client.searchRuns({ experimentIds: [experiment!.experimentId] });
+      const byStatus = Object.fromEntries(runs.map((run) => [run.info.status, run]));
+      expect(Object.keys(byStatus).sort()).toEqual(['FAILED', 'FINISHED']);
+      expect(byStatus.FAILED!.data.tags[INCOMPLETE_RUN_TAG]).toContain('complete copy');
+      expect(byStatus.FINISHED!.data).toMatchObject({ params: { seed: '42' }, metrics: { accuracy: 0.98 } });
     } finally {
       await proxy.close();
     }

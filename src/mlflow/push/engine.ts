@@ -15,7 +15,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { MlflowAlreadyExistsError, MlflowInvalidRequestError } from '../errors.js';
+import { MlflowAlreadyExistsError, MlflowInvalidRequestError, MlflowNotFoundError } from '../errors.js';
 import type { FileStore } from '../file-store/index.js';
 import { filterKey, filterLiteral } from '../filters.js';
 import { LOG_MODEL_HISTORY_TAG } from '../rest-store.js';
@@ -26,6 +26,8 @@ import { PushLedger, type RunEntry, type TargetLedger } from './ledger.js';
 export const SOURCE_RUN_TAG = 'mlflow-mct.source_run_id';
 export const SOURCE_MODEL_TAG = 'mlflow-mct.source_model_id';
 export const SOURCE_VERSION_TAG = 'mlflow-mct.source_version';
+/** On a run left incomplete when the server went away; its complete copy was recorded locally. */
+export const INCOMPLETE_RUN_TAG = 'mlflow-mct.incomplete';
 
 export interface PushProgress {
   /** Items (runs, LoggedModels, model versions) finished so far, of `total`. */
@@ -47,15 +49,18 @@ export interface PushOptions {
   onProgress?: (progress: PushProgress) => void;
 }
 
-export type PlanKind = 'experiment' | 'run' | 'logged-model' | 'model-version';
+export type PlanKind = 'experiment' | 'run' | 'logged-model' | 'model-version' | 'incomplete-run';
 
 export interface PlanItem {
   kind: PlanKind;
   /** The local id (experiment id, run id, model id, `name/version`). */
   id: string;
   name: string;
-  /** `create`: never sent; `resume`: partly sent before, or still running locally. */
-  action: 'create' | 'resume';
+  /**
+   * `create`: never sent; `resume`: partly sent before, or still running locally; `mark-failed`:
+   * a server run left incomplete, whose complete copy is pushed from the local store.
+   */
+  action: 'create' | 'resume' | 'mark-failed';
   metricPoints?: number;
   artifacts?: number;
 }
@@ -150,6 +155,7 @@ export class Pusher {
     const registry = await this.readRegistry();
     await this.plan(local, registry);
     if (this.options.dryRun) return this.summary;
+    await this.markIncompleteRuns();
     for (const { experiment, runs, models } of local) {
       const todoRuns = runs.filter((run) => !this.state.runs[run.info.runId]?.done);
       const todoModels = models.filter((model) => !this.state.models[model.modelId]?.done);
@@ -214,6 +220,7 @@ export class Pusher {
 
   private async plan(local: LocalExperiment[], registry: Array<{ model: RegisteredModel; versions: ModelVersion[] }>): Promise<void> {
     const { plan } = this.summary;
+    for (const runId of this.state.incompleteRuns ?? []) plan.push({ kind: 'incomplete-run', id: runId, name: runId, action: 'mark-failed' });
     for (const { experiment, runs, models } of local) {
       const todoRuns = runs.filter((run) => !this.state.runs[run.info.runId]?.done);
       const todoModels = models.filter((model) => !this.state.models[model.modelId]?.done);
@@ -241,7 +248,7 @@ export class Pusher {
         if (this.state.versions[key] === undefined) plan.push({ kind: 'model-version', id: key, name: model.name, action: 'create' });
       }
     }
-    this.progress.total = plan.filter((item) => item.kind !== 'experiment').length;
+    this.progress.total = plan.filter((item) => item.kind !== 'experiment' && item.kind !== 'incomplete-run').length;
   }
 
   private report(current: string): void {
@@ -252,6 +259,22 @@ export class Pusher {
   private itemDone(): void {
     this.progress.done += 1;
     this.report(this.progress.current);
+  }
+
+  // ---- Runs a command left incomplete on the server ----
+
+  private async markIncompleteRuns(): Promise<void> {
+    for (const runId of this.state.incompleteRuns ?? []) {
+      try {
+        await this.target.updateRun({ runId, status: 'FAILED', endTime: Date.now() });
+        await this.target.setTag(runId, INCOMPLETE_RUN_TAG, 'the server became unreachable during this run; its complete copy was recorded locally and pushed as another run');
+      } catch (error) {
+        if (!(error instanceof MlflowNotFoundError)) throw error;
+      }
+      await this.record((ledger) => {
+        ledger.incompleteRuns = (ledger.incompleteRuns ?? []).filter((id) => id !== runId);
+      });
+    }
   }
 
   // ---- Experiments ----

@@ -1,4 +1,5 @@
 export {
+  INCOMPLETE_RUN_TAG,
   Pusher,
   pushLocalStore,
   SOURCE_MODEL_TAG,
@@ -10,4 +11,4 @@ export {
   type PushProgress,
   type PushSummary,
 } from './engine.js';
-export { LEDGER_FILE, PushLedger, type TargetLedger } from './ledger.js';
+export { LEDGER_FILE, PushLedger, ledgerTargetKey, type TargetLedger } from './ledger.js';

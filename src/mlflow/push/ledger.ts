@@ -10,6 +10,7 @@
  * side markers (`mlflow-mct.source_*` tags) recover.
  */
 import { join } from 'node:path';
+import { redactUri } from '../config.js';
 import type { FileStore } from '../file-store/index.js';
 import { readText } from '../file-store/read.js';
 import { FileStoreError } from '../file-store/errors.js';
@@ -37,6 +38,11 @@ export interface TargetLedger {
   models: Record<string, ModelEntry>;
   /** `name/version` → remote version, once its tags and stage are set. */
   versions: Record<string, string>;
+  /**
+   * Runs a command started on this server, which became unreachable part-way; the command then
+   * recorded the whole run locally. Push marks them FAILED: the local copy is the complete one.
+   */
+  incompleteRuns?: string[];
 }
 
 interface LedgerFile {
@@ -48,14 +54,21 @@ function emptyTarget(): TargetLedger {
   return { experiments: {}, runs: {}, models: {}, versions: {} };
 }
 
+/** How a server is named in the ledger: its URI without credentials or a trailing slash. */
+export function ledgerTargetKey(uri: string): string {
+  return redactUri(uri).replace(/\/+$/, '');
+}
+
 export class PushLedger {
   private readonly path: string;
+  /** The target server, as `ledgerTargetKey` names it. */
+  readonly target: string;
 
   constructor(
     private readonly store: FileStore,
-    /** The target server, as a printable URI without credentials. */
-    readonly target: string,
+    targetUri: string,
   ) {
+    this.target = ledgerTargetKey(targetUri);
     this.path = join(store.root, LEDGER_FILE);
   }
 
