@@ -18,6 +18,9 @@ import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 
+import pandas  # noqa: E402
+import sklearn  # noqa: E402
+
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 from sklearn.metrics import accuracy_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
@@ -83,7 +86,8 @@ def main():
     write_card(out_dir, accuracy)
     timings["cardMs"] = millis(card_start)
     timings["totalMs"] = millis(STARTED)
-    print(json.dumps({"accuracy": accuracy, "timings": timings}))
+    versions = {"python": sys.version.split()[0], "scikit-learn": sklearn.__version__, "pandas": pandas.__version__}
+    print(json.dumps({"accuracy": accuracy, "versions": versions, "timings": timings}))
 
 
 if __name__ == "__main__":
