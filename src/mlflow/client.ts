@@ -646,6 +646,7 @@ export class MlflowClient {
       throw new MlflowModelLoggingError(`logging model "${name}" (${model.modelId}) failed; it is marked FAILED: ${reason}`, {
         hint: 'fix the cause and log the model again',
         cause: error,
+        modelId: model.modelId,
       });
     }
     return {
@@ -889,13 +890,21 @@ export class MlflowClient {
    * `archiveExistingVersions` the versions already in that stage are archived. Stages are
    * deprecated in MLflow in favour of aliases, but still served.
    */
-  transitionModelVersionStage(
+  async transitionModelVersionStage(
     name: string,
     version: string | number,
     stage: string,
     options: { archiveExistingVersions?: boolean } = {},
   ): Promise<ModelVersion> {
-    return this.store.transitionModelVersionStage(name, String(version), stage, options.archiveExistingVersions ?? false);
+    const archive = options.archiveExistingVersions ?? false;
+    if (archive && !['staging', 'production'].includes(stage.toLowerCase())) {
+      // The server answers this with a 500, which would be retried for nothing.
+      throw new MlflowValidationError(`cannot archive the existing versions when moving to stage "${stage}"`, {
+        location: `${name} version ${version}`,
+        hint: 'archive existing versions only when moving to Staging or Production',
+      });
+    }
+    return this.store.transitionModelVersionStage(name, String(version), stage, archive);
   }
 
   deleteModelVersion(name: string, version: string | number): Promise<void> {

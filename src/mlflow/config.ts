@@ -17,7 +17,7 @@ export interface RetryPolicy {
   backoffFactor: number;
   /** Up to this many random seconds added to each wait (`MLFLOW_HTTP_REQUEST_BACKOFF_JITTER`, default 1). */
   backoffJitter: number;
-  /** No single wait is longer than this many seconds, whatever the backoff or `Retry-After` says. */
+  /** No backoff wait is longer than this many seconds (`Retry-After` is honoured up to 120 s). */
   backoffMax: number;
   /** Wait what a 429/503 `Retry-After` header asks (`MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER`, default true). */
   respectRetryAfter: boolean;

@@ -110,8 +110,15 @@ export class MlflowValidationError extends InputError {}
 /** A URI that is not a valid `runs:/`, `models:/` or artifact URI, or an unsafe artifact path (exit 2). */
 export class MlflowUriError extends InputError {}
 
-/** A model could not be logged; the logged model was marked FAILED on the server when it exists. */
-export class MlflowModelLoggingError extends RuntimeFailure {}
+/** A model could not be logged or registered; a LoggedModel that was created is marked FAILED. */
+export class MlflowModelLoggingError extends RuntimeFailure {
+  /** The LoggedModel left in FAILED state, when there is one. */
+  readonly modelId: string | undefined;
+  constructor(message: string, options: MctErrorOptions & { modelId?: string } = {}) {
+    super(message, options);
+    this.modelId = options.modelId;
+  }
+}
 
 export function isNotFound(error: unknown): error is MlflowNotFoundError {
   return error instanceof MlflowNotFoundError;

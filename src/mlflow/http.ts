@@ -5,8 +5,8 @@
  * Retries follow MLflow's Python client (`mlflow/utils/rest_utils.py`): statuses 408, 429, 500,
  * 502, 503 and 504 and dropped or refused connections are retried up to `maxRetries` times, for
  * every method; retry n waits `backoffFactor × 2^(n−1)` seconds (none before the first retry),
- * capped at `backoffMax`, plus up to `backoffJitter` random seconds, or what a `Retry-After`
- * header asks. Because POSTs are retried, a request may be applied twice when an answer is lost:
+ * capped at `backoffMax`, plus up to `backoffJitter` random seconds, or what a 429/503
+ * `Retry-After` header asks (at most 120 s). Because POSTs are retried, a request may be applied twice when an answer is lost:
  * callers that create things pass a `recover` probe, run before every retry, that finds what an
  * earlier attempt already did (see `RestStore`).
  */
@@ -108,6 +108,8 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 const ERROR_SNIPPET_LENGTH = 400;
+/** A `Retry-After` longer than this is cut to it, so a CLI never sleeps for hours. */
+const RETRY_AFTER_MAX_SECONDS = 120;
 
 function packageVersion(): string {
   try {
@@ -412,7 +414,7 @@ export class MlflowHttpClient {
   ): Promise<void> {
     const delayMs =
       retryAfterSeconds !== undefined
-        ? Math.round(Math.min(retryAfterSeconds, this.retry.backoffMax) * 1000)
+        ? Math.round(Math.min(retryAfterSeconds, RETRY_AFTER_MAX_SECONDS) * 1000)
         : backoffDelayMs(this.retry, attempt);
     this.stats.retries += 1;
     this.onRetry?.({ request, attempt, reason, delayMs });

@@ -283,7 +283,8 @@ function fromWireModelVersion(wire: WireModelVersion): ModelVersion {
     tags: fromWireTags(wire.tags),
     runLink: wire.run_link || undefined,
     aliases: wire.aliases ?? [],
-    modelId: wire.model_id || undefined,
+    // Servers up to at least 3.17 leave model_id out of the answer; the source names the model.
+    modelId: wire.model_id || /^models:\/(m-[0-9a-f]+)$/.exec(wire.source ?? '')?.[1],
   };
 }
 
@@ -905,9 +906,11 @@ export class RestStore implements TrackingStore {
   }
 
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
-    await this.callDelete('DELETE', 'registered-models/alias', { name, alias }, () =>
-      exists(() => this.getModelVersionByAlias(name, alias)),
-    );
+    // An unknown alias is INVALID_PARAMETER_VALUE, not "does not exist": ask the model instead.
+    await this.callDelete('DELETE', 'registered-models/alias', { name, alias }, async () => {
+      const model = await this.getRegisteredModel(name);
+      return alias in model.aliases;
+    });
   }
 
   async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {

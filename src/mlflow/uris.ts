@@ -31,7 +31,8 @@ function badModelUri(uri: string, why: string): MlflowUriError {
 function pathAfterScheme(uri: string, scheme: string): string {
   const rest = uri.slice(scheme.length + 1);
   if (rest.startsWith('//')) throw badModelUri(uri, `a host after "${scheme}:" is not supported; use ${scheme}:/...`);
-  if (!rest.startsWith('/') || rest.length <= 1) throw badModelUri(uri, `the path after "${scheme}:" must start with "/"`);
+  if (!rest.startsWith('/')) throw badModelUri(uri, `the path after "${scheme}:" must start with "/"`);
+  if (rest.replace(/\/+/g, '') === '') throw badModelUri(uri, `nothing follows "${scheme}:/"`);
   return rest;
 }
 

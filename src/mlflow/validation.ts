@@ -165,28 +165,39 @@ function wireBytes(entity: unknown): number {
 const ENVELOPE_BYTES = 200;
 
 /**
- * Packs a validated batch into requests within `limits`: params and tags first (MLflow's Python
- * client does the same), metrics filling the remaining room, each request under the entity
- * counts and the byte size.
+ * Packs a validated batch into requests within `limits`, as MLflow's Python client does: each
+ * request takes up to 100 params and 100 tags, and metrics fill the remaining room; in addition
+ * each request stays under the byte size limit.
  */
 export function packBatches(batch: LogBatchRequest, limits: StoreLimits): LogBatchRequest[] {
+  const sizes = {
+    params: batch.params.map(wireBytes),
+    tags: batch.tags.map(wireBytes),
+    metrics: batch.metrics.map((metric) => wireBytes(toWireMetric(metric))),
+  };
+  const next = { params: 0, tags: 0, metrics: 0 };
   const requests: LogBatchRequest[] = [];
-  let current: LogBatchRequest = { metrics: [], params: [], tags: [] };
-  let bytes = ENVELOPE_BYTES;
-  const entities = (): number => current.metrics.length + current.params.length + current.tags.length;
-  const flush = (): void => {
-    if (entities() > 0) requests.push(current);
-    current = { metrics: [], params: [], tags: [] };
-    bytes = ENVELOPE_BYTES;
-  };
-  const add = <K extends keyof LogBatchRequest>(kind: K, entity: LogBatchRequest[K][number], size: number, max: number): void => {
-    if (current[kind].length >= max || entities() >= limits.maxEntitiesPerBatch || bytes + size > limits.maxBatchBytes) flush();
-    (current[kind] as Array<LogBatchRequest[K][number]>).push(entity);
-    bytes += size;
-  };
-  for (const param of batch.params) add('params', param, wireBytes(param), limits.maxParamsPerBatch);
-  for (const tag of batch.tags) add('tags', tag, wireBytes(tag), limits.maxTagsPerBatch);
-  for (const metric of batch.metrics) add('metrics', metric, wireBytes(toWireMetric(metric)), limits.maxMetricsPerBatch);
-  flush();
+  while (next.params < batch.params.length || next.tags < batch.tags.length || next.metrics < batch.metrics.length) {
+    const request: LogBatchRequest = { metrics: [], params: [], tags: [] };
+    let bytes = ENVELOPE_BYTES;
+    let entities = 0;
+    const fill = <K extends keyof LogBatchRequest>(kind: K, max: number): void => {
+      const source = batch[kind] as Array<LogBatchRequest[K][number]>;
+      const target = request[kind] as Array<LogBatchRequest[K][number]>;
+      while (next[kind] < source.length && target.length < max && entities < limits.maxEntitiesPerBatch) {
+        const size = sizes[kind][next[kind]] ?? 0;
+        // An entity alone in a request always goes, so an oversized one cannot stall the loop.
+        if (bytes + size > limits.maxBatchBytes && entities > 0) return;
+        target.push(source[next[kind]] as LogBatchRequest[K][number]);
+        next[kind] += 1;
+        bytes += size;
+        entities += 1;
+      }
+    };
+    fill('params', limits.maxParamsPerBatch);
+    fill('tags', limits.maxTagsPerBatch);
+    fill('metrics', limits.maxMetricsPerBatch);
+    requests.push(request);
+  }
   return requests;
 }

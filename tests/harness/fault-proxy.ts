@@ -23,13 +23,12 @@ export type Fault =
   | { kind: 'rewrite-host'; host: string };
 
 export interface FaultRule {
-  fault: Fault;
+  /** The fault, or a function of the matching request's index (0-based) giving one or none. */
+  fault: Fault | ((index: number) => Fault | undefined);
   /** Which requests the rule applies to (all when absent). */
   match?: (request: { method: string; path: string }) => boolean;
-  /** How many requests it affects (unlimited when absent). */
+  /** How many faults it injects at most (unlimited when absent). */
   times?: number;
-  /** Affect only every n-th matching request (1 = each). */
-  every?: number;
 }
 
 export interface ProxyLogEntry {
@@ -41,10 +40,6 @@ export interface ProxyLogEntry {
 interface ActiveRule extends FaultRule {
   seen: number;
   used: number;
-}
-
-function describeFault(rule: ActiveRule | undefined): Fault['kind'] | 'forwarded' {
-  return rule ? rule.fault.kind : 'forwarded';
 }
 
 export class FaultProxy {
@@ -98,14 +93,16 @@ export class FaultProxy {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private pick(method: string, path: string): ActiveRule | undefined {
+  private pick(method: string, path: string): Fault | undefined {
     for (const rule of this.rules) {
       if (rule.times !== undefined && rule.used >= rule.times) continue;
       if (rule.match && !rule.match({ method, path })) continue;
+      const index = rule.seen;
       rule.seen += 1;
-      if ((rule.seen - 1) % (rule.every ?? 1) !== 0) continue;
+      const fault = typeof rule.fault === 'function' ? rule.fault(index) : rule.fault;
+      if (!fault) continue;
       rule.used += 1;
-      return rule;
+      return fault;
     }
     return undefined;
   }
@@ -116,9 +113,8 @@ export class FaultProxy {
     const body = Buffer.concat(chunks);
     const method = request.method ?? 'GET';
     const path = request.url ?? '/';
-    const rule = this.pick(method, path);
-    this.log.push({ method, path, fault: describeFault(rule) });
-    const fault = rule?.fault;
+    const fault = this.pick(method, path);
+    this.log.push({ method, path, fault: fault ? fault.kind : 'forwarded' });
     if (fault?.kind === 'status') {
       const headers: Record<string, string> = { 'Content-Type': fault.contentType ?? 'text/plain' };
       if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;

@@ -70,7 +70,13 @@ async function fetchText(url: string): Promise<{ status: number; body: string } 
 }
 
 /** Waits for `/health` and one API call; fails early if the process exits. */
-async function waitUntilReady(url: string, child: ChildProcess | undefined, timeoutMs: number, logFile?: string): Promise<string> {
+async function waitUntilReady(
+  url: string,
+  child: ChildProcess | undefined,
+  timeoutMs: number,
+  logFile?: string,
+  apiStatus = 200,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null | undefined;
   child?.once('exit', (code) => {
@@ -81,7 +87,7 @@ async function waitUntilReady(url: string, child: ChildProcess | undefined, time
     const health = await fetchText(`${url}/health`);
     if (health?.status === 200) {
       const api = await fetchText(`${url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
-      if (api?.status === 200) {
+      if (api?.status === apiStatus) {
         const version = await fetchText(`${url}/version`);
         return version?.status === 200 ? version.body.trim() : 'unknown';
       }
@@ -121,6 +127,8 @@ export interface StartOptions {
   extraArgs?: string[];
   extraEnv?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** The status of the readiness API call once up (401 for a server behind basic auth). */
+  readyApiStatus?: number;
 }
 
 export async function startMlflowServer(selection: ServerSelection, options: StartOptions = {}): Promise<RunningServer> {
@@ -175,7 +183,8 @@ export async function startMlflowServer(selection: ServerSelection, options: Sta
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    const version = await waitUntilReady(url, child, options.readyTimeoutMs ?? 180_000, logFile);
+    const reported = await waitUntilReady(url, child, options.readyTimeoutMs ?? 180_000, logFile, options.readyApiStatus);
+    const version = reported === 'unknown' ? selection.mlflowVersion : reported;
     return {
       info: {
         url,

@@ -158,20 +158,22 @@ describeWithServer('tracking against a real MLflow server', () => {
   it('chunks big batches to the server limits and loses nothing', async () => {
     const experimentId = await client.createExperiment(uniqueName('exp-chunks'));
     const { runId } = (await client.createRun({ experimentId })).info;
-    const params = Object.fromEntries(Array.from({ length: 250 }, (_, index) => [`p${index}`, 'x'.repeat(3000)]));
-    const tags = Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`t${index}`, `v${index}`]));
+    // Values at the server's maximum lengths: the 1 MB request size, not the counts, decides.
+    const params = Object.fromEntries(Array.from({ length: 250 }, (_, index) => [`p${index}`, 'x'.repeat(6000)]));
+    const tags = Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`t${index}`, 'y'.repeat(8000)]));
     const metrics = Array.from({ length: 2500 }, (_, index) => ({ key: `m${index % 7}`, value: index, step: index, timestamp: 1000 + index }));
     const { requests } = await client.logBatch(runId, { params, tags, metrics });
-    // 250 params of 3 kB need 1 MB-sized requests: more than the 3 that counts alone would need.
+    // Counts alone would need 3 requests (100 params each); 2.7 MB of values need more.
     expect(requests).toBeGreaterThanOrEqual(4);
     const run = await client.getRun(runId);
     expect(Object.keys(run.data.params)).toHaveLength(250);
-    expect(run.data.params.p249).toHaveLength(3000);
+    expect(run.data.params.p249).toHaveLength(6000);
+    expect(run.data.tags.t149).toHaveLength(8000);
     expect(Object.keys(run.data.tags).filter((key) => /^t\d+$/.test(key))).toHaveLength(150);
     const history = await client.getMetricHistory(runId, 'm3');
     expect(history).toHaveLength(metrics.filter((metric) => metric.key === 'm3').length);
     expect(run.data.metrics.m3).toBe(Math.max(...metrics.filter((metric) => metric.key === 'm3').map((metric) => metric.value)));
-  });
+  }, 120_000);
 
   it('refuses bad keys, long values and changed params locally, sending nothing', async () => {
     const experimentId = await client.createExperiment(uniqueName('exp-invalid'));
