@@ -153,7 +153,7 @@ export function registerRegisterGenerative(program: Command): void {
               tracking: tracking.target.location,
               fallback: tracking.target.fallback ?? null,
               experiment: experimentName,
-              ...(registered ? { ...registered, promotions: registered.promotions.map(promotionJson) } : {}),
+              ...(registered ? { ...registered, previousVersion: registered.previousVersion ?? null, promotions: registered.promotions.map(promotionJson) } : {}),
             },
             duration_ms: Date.now() - started,
           },
