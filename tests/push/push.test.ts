@@ -52,9 +52,18 @@ async function serverCounts(client: MlflowClient, example: ExampleRun): Promise<
     for (const key of Object.keys(run.data.metrics)) points[key] = (points[key] ?? 0) + (await client.getMetricHistory(run.info.runId, key)).length;
     artifacts += (await client.listArtifacts(`runs:/${run.info.runId}/`, { recursive: true })).filter((file) => !file.isDir).length;
   }
-  const loggedModels = await client.searchLoggedModels({ experimentIds: [experiment.experimentId] });
+  // MLflow 2 has no LoggedModels: a pushed model is an entry of its run's model history.
+  const loggedModels =
+    server().major >= 3
+      ? await client.searchLoggedModels({ experimentIds: [experiment.experimentId] })
+      : runs.flatMap((run) => JSON.parse(run.data.tags['mlflow.log-model.history'] ?? '[]') as unknown[]);
   const versions = await client.searchModelVersions({ filter: `name = ${filterLiteral(example.registeredModel)}` }).catch(() => []);
   return { runs: runs.length, loggedModels: loggedModels.length, versions: versions.length, points, artifacts };
+}
+
+/** Run artifact files on the server: on MLflow 2 the model's files are run artifacts too. */
+function runArtifactCount(example: ExampleRun): number {
+  return Object.keys(example.artifacts).length + (server().major >= 3 ? 0 : Object.keys(example.modelFiles).length + 1);
 }
 
 function localPoints(example: ExampleRun): Record<string, number> {
@@ -93,10 +102,28 @@ describeWithServer('push to a tracking server', () => {
 
     expect(run!.inputs.datasetInputs).toEqual([example.dataset]);
     const files = await client.listArtifacts(`runs:/${run!.info.runId}/`, { recursive: true });
-    expect(files.filter((file) => !file.isDir).map((file) => file.path).sort()).toEqual(Object.keys(example.artifacts).sort());
+    const modelFileNames = ['MLmodel', ...Object.keys(example.modelFiles)].sort();
+    const modelPrefix = server().major >= 3 ? [] : modelFileNames.map((path) => `${example.modelName}/${path}`);
+    expect(files.filter((file) => !file.isDir).map((file) => file.path).sort()).toEqual([...Object.keys(example.artifacts), ...modelPrefix].sort());
     const downloaded = await client.downloadArtifacts(`runs:/${run!.info.runId}/card/model_card.md`, await mkdtemp(join(scratch, 'dl-')));
     expect(await readFile(downloaded, 'utf8')).toBe(example.artifacts['card/model_card.md']);
 
+    const registered = await client.getRegisteredModel(example.registeredModel);
+    expect(registered).toMatchObject({ description: example.registeredModelDescription, tags: { domain: 'ecology' } });
+    const version = await client.getModelVersionByAlias(example.registeredModel, example.alias);
+    expect(version).toMatchObject({
+      description: example.versionDescription,
+      tags: { ...example.versionTags, [SOURCE_VERSION_TAG]: expect.any(String) as unknown as string },
+      runId: run!.info.runId,
+      aliases: [example.alias],
+    });
+
+    if (server().major < 3) {
+      const history = JSON.parse(run!.data.tags['mlflow.log-model.history'] ?? '[]') as Array<Record<string, unknown>>;
+      expect(history).toEqual([expect.objectContaining({ artifact_path: example.modelName, run_id: run!.info.runId })]);
+      expect(version.source).toBe(`${run!.info.artifactUri}/${example.modelName}`);
+      return;
+    }
     const [model] = await client.searchLoggedModels({ experimentIds: [experiment!.experimentId] });
     expect(model).toMatchObject({
       name: example.modelName,
@@ -118,17 +145,8 @@ describeWithServer('push to a tracking server', () => {
     expect(mlmodel).toContain(`model_id: ${model!.modelId}`);
     expect(mlmodel).toContain(`run_id: ${run!.info.runId}`);
 
-    const registered = await client.getRegisteredModel(example.registeredModel);
-    expect(registered).toMatchObject({ description: example.registeredModelDescription, tags: { domain: 'ecology' } });
-    const version = await client.getModelVersionByAlias(example.registeredModel, example.alias);
-    expect(version).toMatchObject({
-      description: example.versionDescription,
-      tags: { ...example.versionTags, [SOURCE_VERSION_TAG]: expect.any(String) as unknown as string },
-      // The SQL registry keeps the LoggedModel in the source only (no model_id column in 3.x).
-      source: `models:/${model!.modelId}`,
-      runId: run!.info.runId,
-      aliases: [example.alias],
-    });
+    // The SQL registry keeps the LoggedModel in the source only (no model_id column in 3.x).
+    expect(version.source).toBe(`models:/${model!.modelId}`);
   }, 120_000);
 
   it('adds nothing when pushed twice', async () => {
@@ -142,7 +160,7 @@ describeWithServer('push to a tracking server', () => {
     expect(again).toMatchObject({ runsPushed: 0, runsUpToDate: 1, metricPoints: 0, loggedModels: 0, modelVersions: 0, aliases: 0, plan: [] });
     expect(target.http.stats.requests - requestsBefore).toBeLessThanOrEqual(2);
     expect(await serverCounts(client, example)).toEqual(first);
-    expect(first).toEqual({ runs: 1, loggedModels: 1, versions: 1, points: localPoints(example), artifacts: Object.keys(example.artifacts).length });
+    expect(first).toEqual({ runs: 1, loggedModels: 1, versions: 1, points: localPoints(example), artifacts: runArtifactCount(example) });
   }, 120_000);
 
   it('finds what the server has when the ledger is lost, and creates nothing new', async () => {
@@ -181,7 +199,7 @@ describeWithServer('push to a tracking server', () => {
       expect(resumed.metricPoints).toBeLessThan(example.metrics.length);
 
       const counts = await serverCounts(new MlflowClient(testStore()), example);
-      expect(counts).toEqual({ runs: 1, loggedModels: 1, versions: 1, points: localPoints(example), artifacts: Object.keys(example.artifacts).length });
+      expect(counts).toEqual({ runs: 1, loggedModels: 1, versions: 1, points: localPoints(example), artifacts: runArtifactCount(example) });
     } finally {
       await proxy.close();
     }

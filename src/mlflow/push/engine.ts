@@ -10,6 +10,10 @@
  * the ledger could record it is found again through the tags pushed entities carry:
  * `mlflow-mct.source_run_id`, `mlflow-mct.source_model_id` and `mlflow-mct.source_version`.
  * A repeated metric batch is harmless: MLflow stores an identical point once.
+ *
+ * An MLflow 2 server has no LoggedModels: a model is then pushed the MLflow 2 way, as files
+ * under `<model name>/` in its run's artifacts plus an entry of the run's
+ * `mlflow.log-model.history` tag, and versions are registered from there.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,6 +88,8 @@ export interface PushSummary {
   runsStillRunning: string[];
   /** Model versions whose source is neither a LoggedModel nor a run artifact (kept as is). */
   unmappedSources: string[];
+  /** LoggedModels of no run, which an MLflow 2 server cannot hold. */
+  modelsNotSent: string[];
 }
 
 async function allPages<T>(fetch: (pageToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
@@ -125,6 +131,8 @@ export class Pusher {
   private readonly summary: PushSummary;
   private progress: PushProgress = { done: 0, total: 0, metricPointsSent: 0, metricPointsTotal: 0, current: '' };
   private state: TargetLedger = { experiments: {}, runs: {}, models: {}, versions: {} };
+  /** Whether the target has LoggedModels (MLflow 3). */
+  private loggedModels = true;
 
   constructor(private readonly options: PushOptions) {
     this.source = options.source;
@@ -146,6 +154,7 @@ export class Pusher {
       aliases: 0,
       runsStillRunning: [],
       unmappedSources: [],
+      modelsNotSent: [],
     };
   }
 
@@ -155,6 +164,7 @@ export class Pusher {
     const registry = await this.readRegistry();
     await this.plan(local, registry);
     if (this.options.dryRun) return this.summary;
+    this.loggedModels = (await this.target.getCapabilities()).loggedModels;
     await this.markIncompleteRuns();
     for (const { experiment, runs, models } of local) {
       const todoRuns = runs.filter((run) => !this.state.runs[run.info.runId]?.done);
@@ -328,8 +338,11 @@ export class Pusher {
     const localRunId = run.info.runId;
     this.report(`run ${run.info.runName ?? localRunId}`);
     let entry = this.state.runs[localRunId];
+    // A run sent before (partly, or by a push whose ledger is gone) is checked against the server.
+    let resumed = entry !== undefined;
     if (entry === undefined) {
       const found = await this.findRemoteRun(remoteExperimentId, localRunId);
+      resumed = found !== undefined;
       const remoteRunId =
         found ??
         (
@@ -351,6 +364,7 @@ export class Pusher {
 
     for (const model of ownModels) await this.pushModel(model, remoteExperimentId, remoteRunId);
     await this.pushParamsAndTags(run, remoteRunId);
+    if (resumed) entry = await this.reconcileMetrics(run, remoteRunId);
     await this.pushMetrics(run, remoteRunId, entry, experimentModels);
     if (run.inputs.datasetInputs.length > 0) await this.target.logInputs(remoteRunId, run.inputs.datasetInputs);
     await this.pushRunArtifacts(run, remoteRun, entry);
@@ -358,7 +372,7 @@ export class Pusher {
     const linked = new Set(remoteRun.outputs.modelOutputs.map((output) => output.modelId));
     const outputs = run.outputs.modelOutputs
       .map((output) => ({ modelId: this.state.models[output.modelId]?.remoteModelId, step: output.step }))
-      .filter((output): output is { modelId: string; step: number } => output.modelId !== undefined && !linked.has(output.modelId));
+      .filter((output): output is { modelId: string; step: number } => Boolean(output.modelId) && !linked.has(output.modelId ?? ''));
     if (outputs.length > 0) await this.target.logOutputs(remoteRunId, outputs);
 
     if (run.info.status === 'RUNNING') {
@@ -390,12 +404,38 @@ export class Pusher {
     this.summary.tags += tags.length;
   }
 
+  /**
+   * How many points of each metric the server really holds. The ledger can be behind by one
+   * batch (the server stored it, its answer was lost) or gone; MLflow 3 ignores a repeated
+   * point, but MLflow 2 refuses the whole batch, so a resumed run starts from the server's count.
+   */
+  private async reconcileMetrics(run: Run, remoteRunId: string): Promise<RunEntry> {
+    const counts: Record<string, number> = {};
+    for (const key of Object.keys(run.data.metrics)) {
+      let token: string | undefined;
+      let count = 0;
+      do {
+        const page = await this.target.getMetricHistory(remoteRunId, key, token === undefined ? {} : { pageToken: token });
+        count += page.items.length;
+        token = page.nextPageToken;
+      } while (token !== undefined);
+      if (count > 0) counts[key] = count;
+    }
+    await this.record((ledger) => {
+      const recorded = ledger.runs[run.info.runId];
+      if (recorded) recorded.metricsSent = counts;
+    });
+    const entry = this.state.runs[run.info.runId];
+    if (entry === undefined) throw new Error(`no ledger entry for run ${run.info.runId}`);
+    return entry;
+  }
+
   /** Points logged with a LoggedModel (and dataset) are sent with the remote model id, once. */
   private async modelPoints(runId: string, models: LoggedModel[]): Promise<Map<string, Pick<Metric, 'modelId' | 'datasetName' | 'datasetDigest'>>> {
     const points = new Map<string, Pick<Metric, 'modelId' | 'datasetName' | 'datasetDigest'>>();
     for (const model of models) {
       const remoteModelId = this.state.models[model.modelId]?.remoteModelId;
-      if (remoteModelId === undefined) continue;
+      if (!remoteModelId) continue;
       for (const point of await this.source.getLoggedModelMetricHistory(model.modelId)) {
         if (point.runId !== runId) continue;
         points.set(pointKey(point), { modelId: remoteModelId, datasetName: point.datasetName, datasetDigest: point.datasetDigest });
@@ -456,6 +496,11 @@ export class Pusher {
 
   private async pushModel(model: LoggedModel, remoteExperimentId: string, remoteRunId: string | undefined): Promise<void> {
     this.report(`logged model ${model.name} (${model.modelId})`);
+    if (!this.loggedModels) {
+      await this.pushModelAsRunArtifacts(model, remoteRunId);
+      this.itemDone();
+      return;
+    }
     let remoteModelId = this.state.models[model.modelId]?.remoteModelId;
     if (remoteModelId === undefined) {
       remoteModelId =
@@ -493,6 +538,38 @@ export class Pusher {
     this.itemDone();
   }
 
+  /** MLflow 2: the model's files go under `<name>/` in its run's artifacts, and into the run's model history. */
+  private async pushModelAsRunArtifacts(model: LoggedModel, remoteRunId: string | undefined): Promise<void> {
+    if (remoteRunId === undefined) {
+      this.summary.modelsNotSent.push(`${model.name} (${model.modelId})`);
+      return;
+    }
+    const remoteRun = await this.target.getRun(remoteRunId);
+    const prefix = model.name;
+    let mlmodel: Record<string, unknown> | undefined;
+    for (const path of await this.listFiles(model.artifactUri, '')) {
+      const localFile = this.source.artifactPath(model.artifactUri, path);
+      if (path === 'MLmodel') {
+        mlmodel = parseYaml(await readFile(localFile, 'utf8')) as Record<string, unknown>;
+        delete mlmodel.model_id;
+        Object.assign(mlmodel, { artifact_path: prefix, run_id: remoteRunId, model_uuid: model.modelId.slice(2) });
+        await this.uploadYaml(remoteRun.info.artifactUri, `${prefix}/MLmodel`, mlmodel);
+      } else {
+        await this.target.uploadArtifact(remoteRun.info.artifactUri, `${prefix}/${path}`, localFile);
+      }
+      this.summary.artifacts += 1;
+    }
+    const history = JSON.parse(remoteRun.data.tags[LOG_MODEL_HISTORY_TAG] ?? '[]') as Array<{ model_uuid?: unknown }>;
+    if (mlmodel !== undefined && !history.some((entry) => entry.model_uuid === mlmodel?.model_uuid)) {
+      await this.target.recordLoggedModel(remoteRunId, mlmodel);
+    }
+    const remoteArtifactUri = `${remoteRun.info.artifactUri.replace(/\/+$/, '')}/${prefix}`;
+    await this.record((ledger) => {
+      ledger.models[model.modelId] = { remoteModelId: '', remoteArtifactUri, done: true };
+    });
+    this.summary.loggedModels += 1;
+  }
+
   /** The MLmodel names its model and run: on the server they are the remote ones. */
   private async uploadMlmodel(localFile: string, remote: LoggedModel, remoteRunId: string | undefined): Promise<void> {
     const mlmodel = parseYaml(await readFile(localFile, 'utf8')) as Record<string, unknown>;
@@ -500,11 +577,15 @@ export class Pusher {
     mlmodel.model_id = remote.modelId;
     mlmodel.model_uuid = remote.modelId;
     if (remoteRunId !== undefined) mlmodel.run_id = remoteRunId;
+    await this.uploadYaml(remote.artifactUri, 'MLmodel', mlmodel);
+  }
+
+  private async uploadYaml(artifactUri: string, path: string, content: Record<string, unknown>): Promise<void> {
     const scratch = await mkdtemp(join(tmpdir(), 'mlflow-mct-push-'));
     try {
       const file = join(scratch, 'MLmodel');
-      await writeFile(file, toYaml(mlmodel, { sortMapEntries: true }));
-      await this.target.uploadArtifact(remote.artifactUri, 'MLmodel', file);
+      await writeFile(file, toYaml(content, { sortMapEntries: true }));
+      await this.target.uploadArtifact(artifactUri, path, file);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -538,9 +619,11 @@ export class Pusher {
 
   private async remoteSource(version: ModelVersion): Promise<{ source: string; runId?: string; modelId?: string }> {
     const runId = version.runId === undefined ? undefined : this.state.runs[version.runId]?.remoteRunId;
-    const modelId = version.modelId === undefined ? undefined : this.state.models[version.modelId]?.remoteModelId;
-    if (version.modelId !== undefined && modelId !== undefined && version.source === `models:/${version.modelId}`) {
-      return { source: `models:/${modelId}`, runId, modelId };
+    const model = version.modelId === undefined ? undefined : this.state.models[version.modelId];
+    const modelId = model?.remoteModelId || undefined;
+    if (version.source === `models:/${version.modelId}`) {
+      if (modelId !== undefined) return { source: `models:/${modelId}`, runId, modelId };
+      if (model?.remoteArtifactUri !== undefined) return { source: model.remoteArtifactUri, runId };
     }
     if (version.runId !== undefined && runId !== undefined) {
       const localRun = await this.source.getRun(version.runId);

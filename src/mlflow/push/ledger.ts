@@ -28,7 +28,10 @@ export interface RunEntry {
 }
 
 export interface ModelEntry {
+  /** The LoggedModel on an MLflow 3 server; empty on MLflow 2, which has none. */
   remoteModelId: string;
+  /** MLflow 2: where the model's files went among its run's artifacts. */
+  remoteArtifactUri?: string;
   done: boolean;
 }
 
