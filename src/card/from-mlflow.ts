@@ -17,7 +17,7 @@ import type { MlflowClient } from '../mlflow/client.js';
 import { isNotFound } from '../mlflow/errors.js';
 import { filterLiteral } from '../mlflow/filters.js';
 import type { DatasetInput, LoggedModel, ModelVersion, RegisteredModel, Run, Tags } from '../mlflow/types.js';
-import { formatModelUri, parseModelUri } from '../mlflow/uris.js';
+import { appendToArtifactUri, formatModelUri, parseModelUri } from '../mlflow/uris.js';
 import type { Lang } from './labels.js';
 import { generativeCardDefaults } from './presets/generative.js';
 import type { Dataset, ModelCard, PerformanceMetric } from './schema.js';
@@ -133,8 +133,10 @@ async function readRunModels(client: MlflowClient, run: Run): Promise<LoggedMode
       const entries = JSON.parse(history) as Array<Record<string, unknown>>;
       for (const entry of entries) {
         const path = String(entry.artifact_path ?? '');
-        if (records.some((record) => record.name === path)) continue;
-        records.push(modelRecord(path, undefined, `runs:/${run.info.runId}/${path}`, entry));
+        if (path === '' || records.some((record) => record.name === path)) continue;
+        // The history keeps flavors without their signature; the MLmodel beside the files has both.
+        const mlmodel = await readMlmodel(client, appendToArtifactUri(run.info.artifactUri, path));
+        records.push(modelRecord(path, undefined, `runs:/${run.info.runId}/${path}`, mlmodel ?? entry));
       }
     } catch {
       // A history tag that is not JSON (cut at MLflow's tag limit) lists no models.
