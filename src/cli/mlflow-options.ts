@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { MlflowClient } from '../mlflow/client.js';
+import type { MlflowClient } from '../mlflow/client.js';
 import { loadMlflowConfig, type MlflowConfig } from '../mlflow/config.js';
-import { describeTarget, exitCodeFor, openTrackingTarget, type TrackingTarget } from '../mlflow/fallback.js';
+import type { TrackingTarget } from '../mlflow/fallback.js';
 import type { Reporter } from './output.js';
 
 /** Flags of every command that records into MLflow. */
@@ -27,13 +27,31 @@ export interface OpenedTracking {
   client: MlflowClient;
   target: TrackingTarget;
   config: MlflowConfig;
+  /** What to say about where a run went (see `describeTarget`). */
+  describe(runId?: string): { warning: string | undefined; lines: string[] };
+  /** The exit code the outcome calls for (1 after a fallback, unless offline is fine). */
+  exitCode(offlineOk: boolean): number;
 }
 
-/** Opens where runs go (server, local store, or the local fallback when the server is down). */
+/**
+ * Opens where runs go (server, local store, or the local fallback when the server is down). The
+ * client and its HTTP stack load here, on first use, so commands that record nothing (dry runs,
+ * card rendering) start without them.
+ */
 export async function openTracking(options: MlflowOptionValues): Promise<OpenedTracking> {
+  const [{ MlflowClient }, { describeTarget, exitCodeFor, openTrackingTarget }] = await Promise.all([
+    import('../mlflow/client.js'),
+    import('../mlflow/fallback.js'),
+  ]);
   const config = mlflowConfigOf(options);
   const target = await openTrackingTarget(config);
-  return { client: new MlflowClient(target.store), target, config };
+  return {
+    client: new MlflowClient(target.store),
+    target,
+    config,
+    describe: (runId) => describeTarget(target, runId),
+    exitCode: (offlineOk) => exitCodeFor(target, { offlineOk }),
+  };
 }
 
 /**
@@ -41,9 +59,9 @@ export async function openTracking(options: MlflowOptionValues): Promise<OpenedT
  * unless --offline-ok. Returns the lines for the command's human output.
  */
 export function reportTracking(reporter: Reporter, tracking: OpenedTracking, options: MlflowOptionValues, runId?: string): string[] {
-  const { warning, lines } = describeTarget(tracking.target, runId);
+  const { warning, lines } = tracking.describe(runId);
   if (warning) reporter.warn(warning);
-  const code = exitCodeFor(tracking.target, { offlineOk: options.offlineOk === true });
+  const code = tracking.exitCode(options.offlineOk === true);
   if (code !== 0) process.exitCode = code;
   return lines;
 }

@@ -11,7 +11,7 @@ import { isMctError, RuntimeFailure } from '../errors.js';
 import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import type { TrackingTarget } from '../mlflow/fallback.js';
-import { RestStore } from '../mlflow/rest-store.js';
+import type { RestStore } from '../mlflow/rest-store.js';
 import type { Tags } from '../mlflow/types.js';
 import { trainAndEvaluate, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
 import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
@@ -178,7 +178,8 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
       await client.setModelVersionTag(registered.name, registered.version, 'mlflow-mct.card', `runs:/${runId}/model_card/${PENGUIN_CARD_HTML}`);
     }
     await client.endRun(runId, 'FINISHED');
-    const store = client.store;
+    // Only a server store counts HTTP requests; the local store makes none.
+    const store = client.store as Partial<Pick<RestStore, 'http'>>;
     return {
       result,
       content,
@@ -191,7 +192,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
         modelUri: logged.modelUri,
         registered,
         artifacts: [...artifacts, ...(attached.versionArtifacts?.paths ?? attached.runArtifacts)],
-        ...(store instanceof RestStore ? { httpRequests: store.http.stats.requests } : {}),
+        ...(store.http ? { httpRequests: store.http.stats.requests } : {}),
       },
     };
   } catch (error) {
