@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MLFLOW_PINS, startMlflowServer } from './harness.mjs';
 
+// The test helper that writes real safetensors files (loaded through the harness's TypeScript hooks).
+const { safetensors } = await import('../tests/helpers/hf-model.ts');
+
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const REPS = Number(process.argv[process.argv.indexOf('--reps') + 1] || 5);
 const SHA = '607a30d783dfa663caf39e06633721c8d4cfcd7e';
@@ -35,20 +38,6 @@ function run(args, cwd) {
   });
 }
 
-function safetensors(tensors) {
-  let offset = 0;
-  const header = { __metadata__: { format: 'pt' } };
-  for (const [name, shape] of Object.entries(tensors)) {
-    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  const json = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(json.length));
-  return Buffer.concat([length, json, Buffer.alloc(offset)]);
-}
-
 function modelFolder(name, tensors) {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
@@ -56,7 +45,7 @@ function modelFolder(name, tensors) {
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'GPT2Tokenizer' }));
   writeFileSync(join(dir, 'vocab.json'), '{}');
   writeFileSync(join(dir, 'merges.txt'), '#version: 0.2\n');
-  writeFileSync(join(dir, 'model.safetensors'), safetensors(tensors));
+  writeFileSync(join(dir, 'model.safetensors'), safetensors(tensors, { format: 'pt' }));
   return dir;
 }
 
