@@ -3,7 +3,6 @@ import { InputError, UsageError } from '../errors.js';
 import { MLFLOW_LIMITS } from '../mlflow/store.js';
 import type { ModelVersion } from '../mlflow/types.js';
 import { parseModelUri } from '../mlflow/uris.js';
-import { validateAlias } from '../mlflow/validation.js';
 import { aliasTarget, listModelVersions, listRegisteredModels, showModelVersion } from '../registry/inspect.js';
 import { canonicalStage, describePromotion, promoteVersion, STAGES_DEPRECATED, type Promotion, type PromotionResult } from '../registry/promote.js';
 import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
@@ -84,13 +83,19 @@ interface PromoteFlags extends Flags {
   archiveExisting?: boolean;
 }
 
-function promotionOf(flags: PromoteFlags): Promotion {
+/** The alias checks of MLflow, loaded on use: the validation module brings the REST store with it. */
+async function checkAlias(alias: string): Promise<void> {
+  const { validateAlias } = await import('../mlflow/validation.js');
+  validateAlias(alias, MLFLOW_LIMITS);
+}
+
+async function promotionOf(flags: PromoteFlags): Promise<Promotion> {
   if ((flags.alias === undefined) === (flags.stage === undefined)) {
     throw new UsageError('promote needs exactly one of --alias and --stage', { hint: 'e.g. --alias champion (recommended) or --stage Production' });
   }
   if (flags.alias !== undefined) {
     if (flags.archiveExisting) throw new UsageError('--archive-existing applies to --stage only', { hint: 'an alias always points at one version; drop --archive-existing' });
-    validateAlias(flags.alias, MLFLOW_LIMITS);
+    await checkAlias(flags.alias);
     return { kind: 'alias', alias: flags.alias };
   }
   const stage = canonicalStage(flags.stage as string, flags.archiveExisting === true);
@@ -196,7 +201,7 @@ export function registerModels(program: Command): void {
       ]),
     )
     .action(async (name: string, version: string, flags: PromoteFlags) => {
-      const promotion = promotionOf(flags);
+      const promotion = await promotionOf(flags);
       if (!/^\d+$/.test(version)) throw new UsageError(`model version "${version}" is not a version number`, { hint: 'pass the number, e.g. 3' });
       if (promotion.kind === 'stage') reporterFor(globalOptionsOf(flags)).warn(STAGES_DEPRECATED);
       await withRegistry(flags, 'models promote', describePromotion(name, version, promotion), async (tracking, _options, reporter) => {
@@ -210,7 +215,7 @@ export function registerModels(program: Command): void {
     .description('Delete an alias of a registered model (the version itself stays).')
     .addHelpText('after', examples(['mlflow-mct models alias delete gpt2-text-generator champion']))
     .action(async (name: string, aliasName: string, flags: Flags) => {
-      validateAlias(aliasName, MLFLOW_LIMITS);
+      await checkAlias(aliasName);
       await withRegistry(flags, 'models alias delete', `delete alias @${aliasName} of ${name}`, async (tracking, _options, reporter) => {
         const target = await aliasTarget(tracking.client, name, aliasName);
         if (target === undefined) {

@@ -16,10 +16,9 @@ import { writeCard, type CardFiles } from '../card/write.js';
 import { InputError, isMctError, RuntimeFailure, UsageError } from '../errors.js';
 import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
-import { RestStore } from '../mlflow/rest-store.js';
+import type { RestStore } from '../mlflow/rest-store.js';
 import { MLFLOW_LIMITS } from '../mlflow/store.js';
 import type { Tags } from '../mlflow/types.js';
-import { validateAlias } from '../mlflow/validation.js';
 import { canonicalStage, describePromotion, promoteVersion, type Promotion, type PromotionResult } from '../registry/promote.js';
 import { readHfModelFolder } from './hf-folder.js';
 import { COMMIT_SHA, isValidRepoId, resolveHubRevision } from './hub.js';
@@ -163,6 +162,8 @@ function describeSource(source: TextGenerationSource): Record<string, unknown> {
  */
 export async function prepareRegistration(request: RegisterGenerativeRequest, options: { dryRun: boolean }): Promise<PreparedRegistration> {
   if (request.registeredName.trim() === '') throw new UsageError('--registered-name is empty', { hint: 'e.g. --registered-name gpt2-text-generator' });
+  // Loaded here, not at start-up: the validation module brings the REST store with it.
+  const { validateAlias } = await import('../mlflow/validation.js');
   for (const promotion of request.promotions) {
     if (promotion.kind === 'alias') validateAlias(promotion.alias, MLFLOW_LIMITS);
     else canonicalStage(promotion.stage, promotion.archiveExisting);
@@ -294,7 +295,8 @@ export async function registerGenerative(prepared: PreparedRegistration, recordi
     for (const promotion of request.promotions) promotions.push(await promoteVersion(client, version.name, version.version, promotion));
     await client.setTag(runId, 'mlflow-mct.registered_version', `models:/${version.name}/${version.version}`);
     await client.endRun(runId, 'FINISHED');
-    const store = client.store;
+    // Only a server store counts HTTP requests; a local store makes none.
+    const store = client.store as Partial<Pick<RestStore, 'http'>>;
     return {
       prepared,
       card: written.card,
@@ -311,7 +313,7 @@ export async function registerGenerative(prepared: PreparedRegistration, recordi
         changes: changes.text,
         promotions,
         artifacts: attached.runArtifacts,
-        ...(store instanceof RestStore ? { httpRequests: store.http.stats.requests } : {}),
+        ...(store.http ? { httpRequests: store.http.stats.requests } : {}),
       },
     };
   } catch (error) {
