@@ -99,11 +99,16 @@ async function listFiles(folder: string, prefix = ''): Promise<string[]> {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
       if (entry.name !== '.git' && entry.name !== '.cache') files.push(...(await listFiles(folder, relative)));
-    } else if (entry.isFile()) {
+    } else if (entry.isFile() || (entry.isSymbolicLink() && (await isLinkToFile(join(folder, relative))))) {
+      // The Hugging Face cache's snapshot folders hold symbolic links to blobs.
       files.push(relative);
     }
   }
   return files;
+}
+
+async function isLinkToFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() === true;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { splitReadme } from './hf-folder.js';
@@ -72,10 +72,12 @@ export async function stageModelFiles(files: readonly ModelFile[], dir: string):
       await writeFile(target, file.text, 'utf8');
       continue;
     }
+    // The file itself, not a symbolic link to it (the Hugging Face cache links snapshots to blobs).
+    const source = await realpath(file.from);
     try {
-      await link(file.from, target);
+      await link(source, target);
     } catch {
-      await copyFile(file.from, target, constants.COPYFILE_FICLONE);
+      await copyFile(source, target, constants.COPYFILE_FICLONE);
     }
   }
 }
