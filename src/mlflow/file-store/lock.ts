@@ -125,10 +125,8 @@ export class StoreLock {
     for (;;) {
       if (await tryCreate(this.path, content)) return token;
       const current = await readHolder(this.path);
-      if (current !== undefined && this.isAbandoned(current.holder, current.ageMs)) {
-        await this.breakAbandoned(current.text);
-        continue;
-      }
+      // After a takeover, try again at once; while another waiter is taking over, wait like the rest.
+      if (current !== undefined && this.isAbandoned(current.holder, current.ageMs) && (await this.breakAbandoned(current.text))) continue;
       if (Date.now() > deadline) {
         const who = current?.holder ? `process ${current.holder.pid} on ${current.holder.host}` : 'another process';
         throw new FileStoreLockedError(`the local store is locked by ${who} (${this.path})`, {
@@ -146,16 +144,20 @@ export class StoreLock {
     return holder !== undefined && holder.host === hostname() && !processAlive(holder.pid);
   }
 
-  /** Removes the lock if it still is the abandoned one that was read (`seen`). */
-  private async breakAbandoned(seen: string): Promise<void> {
+  /**
+   * Removes the lock if it still is the abandoned one that was read (`seen`). False when another
+   * waiter holds the breaker (it is taking over right now).
+   */
+  private async breakAbandoned(seen: string): Promise<boolean> {
     if (!(await tryCreate(this.breakerPath, String(process.pid)))) {
       const breaker = await readHolder(this.breakerPath);
       if (breaker !== undefined && breaker.ageMs > BREAKER_STALE_MS) await removeIfPresent(this.breakerPath);
-      return;
+      return false;
     }
     try {
       const again = await readHolder(this.path);
       if (again !== undefined && again.text === seen) await removeIfPresent(this.path);
+      return true;
     } finally {
       await removeIfPresent(this.breakerPath);
     }
