@@ -8,10 +8,10 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore, FileStoreLockedError } from '../../src/mlflow/file-store/index.js';
 import { MlflowClient } from '../../src/mlflow/client.js';
-import { mlflowPython, runPythonJson } from './python.js';
+import { mlflowPython, runPythonJson, type MlflowPython } from './python.js';
 
 const WRITER = fileURLToPath(new URL('./writer-process.mjs', import.meta.url));
 
@@ -63,6 +63,12 @@ const READ_ALL = [
   'print(json.dumps(out))',
 ].join('\n');
 
+let python: MlflowPython;
+// Creating the pinned environment on a fresh machine takes minutes: once, before the tests.
+beforeAll(async () => {
+  python = await mlflowPython();
+}, 600_000);
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlflow-mct-concurrency-'));
@@ -95,7 +101,6 @@ describe('one local store, several writers', () => {
     expect(versions.map((version) => version.version).sort()).toEqual(['1', '2']);
     expect(versions.map((version) => version.description).sort()).toEqual(['alpha', 'beta']);
 
-    const python = await mlflowPython();
     if ('python' in python) {
       const seen = await runPythonJson<Record<string, { status: string; points: Record<string, number[]> }>>(python.python, READ_ALL, [store]);
       expect(Object.keys(seen).sort()).toEqual(['alpha', 'beta']);
@@ -130,7 +135,6 @@ describe('one local store, several writers', () => {
     const next = await startWriter(store, 'after', 5).done;
     expect(next, next.output).toMatchObject({ code: 0 });
 
-    const python = await mlflowPython();
     if ('python' in python) {
       const seen = await runPythonJson<Record<string, { status: string; points: Record<string, number[]> }>>(python.python, READ_ALL, [store]);
       expect(seen.killed!.status).toBe('RUNNING');
