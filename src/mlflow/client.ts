@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { MlflowAlreadyExistsError, MlflowModelLoggingError, MlflowNotFoundError, MlflowValidationError } from './errors.js';
+import { MlflowAlreadyExistsError, MlflowModelLoggingError, MlflowNotFoundError, MlflowUriError, MlflowValidationError } from './errors.js';
 import { createStore, type CreateStoreOptions } from './create-store.js';
 import { filterLiteral } from './filters.js';
 import type { MlflowConfig } from './config.js';
@@ -709,7 +709,7 @@ export class MlflowClient {
       return { source: formatModelUri({ kind: 'logged-model', modelId: model.modelId }), runId: parsed.runId, modelId: model.modelId };
     }
     if (parsed.kind === 'logged-model') {
-      const model = await this.store.getLoggedModel(parsed.modelId);
+      const model = await this.loggedModelOf(modelUri, parsed.modelId);
       return { source: modelUri, modelId: model.modelId, ...(model.sourceRunId ? { runId: model.sourceRunId } : {}) };
     }
     const resolved = await this.resolveModelUri(modelUri);
@@ -757,7 +757,7 @@ export class MlflowClient {
         return { artifactUri: appendToArtifactUri(location.artifactUri, location.path), modelVersion: undefined, loggedModel: undefined };
       }
       case 'logged-model': {
-        const loggedModel = await this.store.getLoggedModel(parsed.modelId);
+        const loggedModel = await this.loggedModelOf(uri, parsed.modelId);
         return { artifactUri: loggedModel.artifactUri, modelVersion: undefined, loggedModel };
       }
       case 'version':
@@ -773,6 +773,18 @@ export class MlflowClient {
         return this.resolvedVersion(latest);
       }
     }
+  }
+
+  /** The LoggedModel a `models:/<id>` URI names; a clear error on servers without LoggedModels. */
+  private async loggedModelOf(uri: string, modelId: string): Promise<LoggedModel> {
+    const capabilities = await this.store.getCapabilities();
+    if (!capabilities.loggedModels) {
+      throw new MlflowUriError(
+        `"${uri}" names an MLflow 3 LoggedModel, but ${this.store.location} runs MLflow ${capabilities.version ?? '2'} without LoggedModels`,
+        { hint: 'use models:/<name>/<version>, models:/<name>@<alias> or runs:/<run_id>/<path>' },
+      );
+    }
+    return this.store.getLoggedModel(modelId);
   }
 
   private async resolvedVersion(version: ModelVersion): Promise<ResolvedModel> {

@@ -445,7 +445,14 @@ export class MlflowHttpClient {
     if (failure.timeout) {
       return new MlflowTimeoutError(
         `MLflow at ${where} did not answer ${describeRequest(request)} within ${this.timeoutMs / 1000} s${tries}`,
-        { code: failure.code, attempts, cause, hint: 'check the server, or raise MLFLOW_HTTP_REQUEST_TIMEOUT (seconds)' },
+        {
+          code: failure.code,
+          attempts,
+          cause,
+          hint: where.startsWith('https:')
+            ? 'check the server and the scheme (a plain-HTTP server never finishes a TLS handshake), or raise MLFLOW_HTTP_REQUEST_TIMEOUT (seconds)'
+            : 'check the server, or raise MLFLOW_HTTP_REQUEST_TIMEOUT (seconds)',
+        },
       );
     }
     const code = failure.code ?? '';

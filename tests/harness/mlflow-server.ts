@@ -21,6 +21,9 @@ import { ensureMlflowVenv, findPython, selectedMlflowVersion, venvBin } from './
 
 export type Backend = 'sqlite' | 'postgres';
 
+/** MLflow sends usage telemetry unless told not to; tests and benchmarks talk to loopback only. */
+export const QUIET_ENV = { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' } as const;
+
 export interface ServerSelection {
   mlflowVersion: string;
   backend: Backend;
@@ -179,7 +182,7 @@ export async function startMlflowServer(selection: ServerSelection, options: Sta
       cwd: dataDir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.extraEnv, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, ...QUIET_ENV, ...options.extraEnv, PYTHONUNBUFFERED: '1' },
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);

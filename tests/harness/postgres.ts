@@ -75,7 +75,8 @@ export async function startPostgres(say: (line: string) => void): Promise<Postgr
   ]);
   await exec('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'mlflow', 'mlflow']);
   return {
-    uri: `postgresql://mlflow@127.0.0.1:${port}/mlflow`,
+    // Name the driver: SQLAlchemy 2.1 defaults postgresql:// to psycopg 3, 2.0 to psycopg2.
+    uri: `postgresql+psycopg2://mlflow@127.0.0.1:${port}/mlflow`,
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
       await rm(root, { recursive: true, force: true });

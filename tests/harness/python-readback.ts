@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { server } from './context.js';
+import { QUIET_ENV } from './mlflow-server.js';
 
 const run = promisify(execFile);
 
@@ -13,7 +14,7 @@ export async function pythonReadback<T>(script: string, args: string[] = []): Pr
   const python = server().python;
   if (!python) throw new Error('no Python for this server (external server)');
   const { stdout } = await run(python, ['-c', script, ...args], {
-    env: { ...process.env, MLFLOW_TRACKING_URI: server().url, PYTHONWARNINGS: 'ignore' },
+    env: { ...process.env, ...QUIET_ENV, MLFLOW_TRACKING_URI: server().url, PYTHONWARNINGS: 'ignore' },
     maxBuffer: 16 * 1024 * 1024,
   });
   const lastLine = stdout.trim().split('\n').at(-1) ?? '';

@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MlflowNotFoundError, MlflowUriError } from '../../src/mlflow/errors.js';
-import { describeWithServer, testClient, uniqueName } from '../harness/context.js';
+import { describeWithServer, scratchDir, testClient, uniqueName } from '../harness/context.js';
 
 async function tree(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
@@ -22,7 +21,7 @@ describeWithServer('artifacts through the mlflow-artifacts proxy', () => {
   let artifactUri: string;
 
   beforeAll(async () => {
-    local = await mkdtemp(join(tmpdir(), 'mct-artifacts-'));
+    local = await scratchDir('artifacts');
     await mkdir(join(local, 'card', 'images', 'deep'), { recursive: true });
     await writeFile(join(local, 'card', 'model_card.html'), '<h1>Tarjeta del modelo</h1>');
     await writeFile(join(local, 'card', 'model_card.md'), '# Tarjeta\n\nPrecisión: 0.98\n');
@@ -59,7 +58,7 @@ describeWithServer('artifacts through the mlflow-artifacts proxy', () => {
     );
     expect(files.find((entry) => entry.path === 'model_card.md')?.fileSize).toBe(Buffer.byteLength('# Tarjeta\n\nPrecisión: 0.98\n'));
 
-    const out = await mkdtemp(join(tmpdir(), 'mct-download-'));
+    const out = await scratchDir('download');
     const dir = await client.downloadArtifacts(`runs:/${runId}/model_card`, out);
     expect(dir).toBe(join(out, 'model_card'));
     expect(await tree(dir)).toEqual(['empty.bin', 'images/deep/año & ½ (1)+x.txt', 'images/plot one.svg', 'model_card.html', 'model_card.md']);
@@ -82,7 +81,7 @@ describeWithServer('artifacts through the mlflow-artifacts proxy', () => {
   });
 
   it('refuses a directory holding a file name MLflow would refuse, uploading none of it', async () => {
-    const bad = await mkdtemp(join(tmpdir(), 'mct-bad-names-'));
+    const bad = await scratchDir('bad-names');
     await writeFile(join(bad, 'fine.txt'), 'ok');
     await writeFile(join(bad, 'notes#1.txt'), 'hash');
     await expect(client.logArtifacts(runId, bad, 'bad-dir')).rejects.toThrow(/"#" is not allowed/);
@@ -97,7 +96,7 @@ describeWithServer('artifacts through the mlflow-artifacts proxy', () => {
   });
 
   it('reports a missing artifact as not found', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'mct-missing-'));
+    const out = await scratchDir('missing');
     await expect(client.downloadArtifacts(`runs:/${runId}/nothing/here.txt`, out)).rejects.toBeInstanceOf(MlflowNotFoundError);
     expect(await readdir(out)).toEqual([]);
   });

@@ -1,10 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { attachCardToMlflow, planCardAttachment } from '../../src/mlflow/attach-card.js';
-import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
+import { describeWithServer, scratchDir, server, testClient, uniqueName } from '../harness/context.js';
 
 const MARKDOWN = '# Tarjeta del modelo\n\n**Precisión:** 0.9851\n';
 
@@ -39,7 +38,7 @@ describeWithServer('attaching a card to MLflow', () => {
   let files: string[];
 
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mct-card-'));
+    const dir = await scratchDir('card');
     files = [join(dir, 'model_card.html'), join(dir, 'model_card.md')];
     await writeFile(files[0] as string, '<h1>Tarjeta</h1>');
     await writeFile(files[1] as string, MARKDOWN);

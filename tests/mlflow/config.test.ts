@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeConfig, loadMlflowConfig, redactUri } from '../../src/mlflow/config.js';
@@ -75,6 +75,7 @@ describe('configuration from the Python client environment variables', () => {
       username: 'filer',
       password: 'env-wins',
     });
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('moves user-info out of the URI into credentials', () => {

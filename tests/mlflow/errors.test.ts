@@ -169,9 +169,10 @@ describeWithServer('clear errors for what is not MLflow, or not allowed', () => 
 
   it('https:// against a plain-HTTP server points at the scheme', async () => {
     const url = server().url.replace('http://', 'https://');
-    const error = await caught(testClient({ url, retry: FAST }).getExperiment('0'));
+    // uvicorn answers the TLS hello with an HTTP error; gunicorn (MLflow 2) waits for a request line.
+    const error = await caught(testClient({ url, retry: FAST, timeoutMs: 1500 }).getExperiment('0'));
     expect(error).toBeInstanceOf(MlflowConnectionError);
-    expect(error.oneLine).toMatch(/scheme|TLS/);
+    expect(error.oneLine).toMatch(/scheme/);
   });
 
   it('a server slower than the timeout ends in a timeout error within the retry budget', async () => {

@@ -1,12 +1,11 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { MlflowClient } from '../../src/mlflow/client.js';
 import { MlflowApiError, MlflowConnectionError } from '../../src/mlflow/errors.js';
 import { LOG_MODEL_HISTORY_TAG, REQUEST_MARKER_TAG } from '../../src/mlflow/rest-store.js';
 import type { RetryPolicy } from '../../src/mlflow/config.js';
-import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
+import { describeWithServer, scratchDir, server, testClient, uniqueName } from '../harness/context.js';
 import { FaultProxy, type Fault } from '../harness/fault-proxy.js';
 
 const FAST: RetryPolicy = { maxRetries: 4, backoffFactor: 0.02, backoffJitter: 0.01, backoffMax: 0.2, respectRetryAfter: true };
@@ -104,7 +103,7 @@ describeWithServer('reliability through a fault-injecting proxy', () => {
 
   beforeAll(async () => {
     proxy = await FaultProxy.start(server().url);
-    const dir = await mkdtemp(join(tmpdir(), 'mct-faults-'));
+    const dir = await scratchDir('faults');
     files = { artifact: join(dir, 'results.json'), modelDir: join(dir, 'model') };
     await writeFile(files.artifact, JSON.stringify({ accuracy: 0.9851 }));
     await mkdir(files.modelDir);

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { MlflowModelLoggingError, MlflowNotFoundError } from '../../src/mlflow/errors.js';
 import { LOG_MODEL_HISTORY_TAG } from '../../src/mlflow/rest-store.js';
-import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
+import { describeWithServer, scratchDir, server, testClient, uniqueName } from '../harness/context.js';
 import { pythonReadback } from '../harness/python-readback.js';
 
 const FLAVORS = {
@@ -26,7 +26,7 @@ describeWithServer('model logging that real MLflow understands', () => {
   let experimentId: string;
 
   beforeAll(async () => {
-    modelDir = await mkdtemp(join(tmpdir(), 'mct-model-'));
+    modelDir = await scratchDir('model');
     await mkdir(join(modelDir, 'extra'));
     await writeFile(join(modelDir, 'model.json'), JSON.stringify({ trees: 100 }));
     await writeFile(join(modelDir, 'extra', 'classes.txt'), 'Adelie\nChinstrap\nGentoo\n');
@@ -51,7 +51,7 @@ describeWithServer('model logging that real MLflow understands', () => {
 
     const files = await client.listArtifacts(logged.modelUri, { recursive: true });
     expect(files.filter((file) => !file.isDir).map((file) => file.path).sort()).toEqual(['MLmodel', 'extra/classes.txt', 'model.json']);
-    const out = await mkdtemp(join(tmpdir(), 'mct-model-download-'));
+    const out = await scratchDir('model-download');
     const local = await client.downloadArtifacts(logged.modelUri, out);
     const mlmodel = parseYaml(await readFile(join(local, 'MLmodel'), 'utf8')) as Record<string, unknown>;
     expect(mlmodel).not.toHaveProperty('stale');
@@ -128,7 +128,9 @@ print(json.dumps({"source": v.source, "run_id": v.run_id, "flavors": m.flavors})
     const { runId } = (await client.createRun({ experimentId })).info;
     if (server().major < 3) {
       // MLflow 2 has no LoggedModels: the id form cannot resolve.
-      await expect(client.resolveModelUri('models:/m-0123456789abcdef0123456789abcdef')).rejects.toThrow(/no endpoint|does not exist/);
+      await expect(client.resolveModelUri('models:/m-0123456789abcdef0123456789abcdef')).rejects.toThrow(
+        /names an MLflow 3 LoggedModel, but .* runs MLflow 2\.\d+\.\d+ without LoggedModels/,
+      );
       return;
     }
     const logged = await client.logModel({ runId, name: 'by-id', modelDir, flavors: FLAVORS });
@@ -142,7 +144,7 @@ print(json.dumps({"source": v.source, "run_id": v.run_id, "flavors": m.flavors})
 
   it('marks the LoggedModel FAILED when its files cannot be uploaded (MLflow 3), and says why', async () => {
     const { runId } = (await client.createRun({ experimentId })).info;
-    const badDir = await mkdtemp(join(tmpdir(), 'mct-bad-model-'));
+    const badDir = await scratchDir('bad-model');
     await writeFile(join(badDir, 'weights#1.bin'), 'x');
     const attempt = client.logModel({ runId, name: 'broken', modelDir: badDir, flavors: FLAVORS });
     if (server().major < 3) {

@@ -5,6 +5,7 @@ import {
   MlflowNotFoundError,
   MlflowValidationError,
 } from '../../src/mlflow/errors.js';
+import type { LogBatchInput } from '../../src/mlflow/client.js';
 import { REQUEST_MARKER_TAG } from '../../src/mlflow/rest-store.js';
 import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
 
@@ -178,7 +179,7 @@ describeWithServer('tracking against a real MLflow server', () => {
   it('refuses bad keys, long values and changed params locally, sending nothing', async () => {
     const experimentId = await client.createExperiment(uniqueName('exp-invalid'));
     const { runId } = (await client.createRun({ experimentId })).info;
-    const rejected = [
+    const rejected: LogBatchInput[] = [
       { metrics: [{ key: '../escape', value: 1 }] },
       { params: { 'bad#key': '1' } },
       { params: { ['k'.repeat(251)]: '1' } },
