@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Lang } from '../card/labels.js';
 import { chartsAsGraphics, penguinCharts, type NamedChart } from '../card/presets/penguin-graphics.js';
 import { penguinCard, type PenguinCardReferences } from '../card/presets/penguins.js';
+import { runPageUrl } from '../card/from-mlflow.js';
 import { renderDescription } from '../card/render.js';
 import type { ModelCard } from '../card/schema.js';
 import { writeCard, type CardFiles } from '../card/write.js';
@@ -82,11 +83,6 @@ export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRun
   };
 }
 
-function runLinkFor(target: TrackingTarget, experimentId: string, runId: string): string {
-  if (target.kind === 'server') return `${target.location.replace(/\/+$/, '')}/#/experiments/${experimentId}/runs/${runId}`;
-  return `runs:/${runId}`;
-}
-
 /** The MLmodel flavor that says how this toolkit loads the forest (`ForestModel.fromJSON`). */
 function forestFlavor(result: TrainingResult): Record<string, Record<string, unknown>> {
   return {
@@ -149,7 +145,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
       await client.setTag(runId, 'mlflow-mct.registered_version', `models:/${request.registeredName}/${version.version}`);
     }
 
-    const runLink = runLinkFor(target, experimentId, runId);
+    const runLink = (target.kind === 'server' ? runPageUrl(target.location, experimentId, runId) : undefined) ?? `runs:/${runId}`;
     const written = await writeCardFiles(
       request,
       result,
