@@ -17,6 +17,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { MlflowNotFoundError } from './errors.js';
 import { filterKey, filterLiteral } from './filters.js';
+import { fromWireNumber, toWireMetric, toWireNumber, type WireMetric, type WireNumber } from './wire-metric.js';
 import { MlflowHttpClient, type HttpClientOptions, type JsonRequest, type QueryValue } from './http.js';
 import {
   MLFLOW_LIMITS,
@@ -84,16 +85,6 @@ interface WireRunInfo {
   end_time?: number;
   artifact_uri?: string;
   lifecycle_stage?: string;
-}
-type WireNumber = number | 'NaN' | 'Infinity' | '-Infinity';
-interface WireMetric {
-  key: string;
-  value: WireNumber;
-  timestamp: number;
-  step?: number;
-  model_id?: string;
-  dataset_name?: string;
-  dataset_digest?: string;
 }
 interface WireDataset {
   name: string;
@@ -175,24 +166,8 @@ function toWireTags(tags: Tags | undefined): WireTag[] {
 }
 
 /** MLflow's JSON mapping writes NaN and ±Infinity as strings. */
-export function toWireNumber(value: number): WireNumber {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return 'Infinity';
-  if (value === -Infinity) return '-Infinity';
-  return value;
-}
 
-function fromWireNumber(value: WireNumber | string): number {
-  return typeof value === 'number' ? value : Number(value);
-}
 
-export function toWireMetric(metric: Metric): WireMetric {
-  const wire: WireMetric = { key: metric.key, value: toWireNumber(metric.value), timestamp: metric.timestamp, step: metric.step };
-  if (metric.modelId !== undefined) wire.model_id = metric.modelId;
-  if (metric.datasetName !== undefined) wire.dataset_name = metric.datasetName;
-  if (metric.datasetDigest !== undefined) wire.dataset_digest = metric.datasetDigest;
-  return wire;
-}
 
 function fromWireMetric(metric: WireMetric): Metric {
   return {

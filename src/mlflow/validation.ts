@@ -5,7 +5,7 @@
  * Also the packing of a large batch into requests within the server's limits.
  */
 import { MlflowValidationError } from './errors.js';
-import { toWireMetric } from './rest-store.js';
+import { toWireMetric } from './wire-metric.js';
 import type { LogBatchRequest, StoreLimits } from './store.js';
 import type { DatasetInput, Metric, Param } from './types.js';
 
