@@ -13,7 +13,8 @@ import { generativeCardDefaults, type GenerativeModelFacts } from '../card/prese
 import { renderDescription } from '../card/render.js';
 import type { ModelCard, PerformanceMetric } from '../card/schema.js';
 import { writeCard, type CardFiles } from '../card/write.js';
-import { InputError, isMctError, RuntimeFailure, UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
+import { failRun } from '../mlflow/run-failure.js';
 import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import type { RestStore } from '../mlflow/rest-store.js';
@@ -317,12 +318,7 @@ export async function registerGenerative(prepared: PreparedRegistration, recordi
       },
     };
   } catch (error) {
-    await client.endRun(runId, 'FAILED').catch(() => undefined);
-    if (isMctError(error)) throw error;
-    throw new RuntimeFailure(`run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'the run is marked FAILED; re-run with --verbose for details',
-      cause: error,
-    });
+    return failRun(client, runId, error);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

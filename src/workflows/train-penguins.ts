@@ -8,9 +8,9 @@ import { runPageUrl } from '../card/from-mlflow.js';
 import { renderDescription } from '../card/render.js';
 import type { ModelCard } from '../card/schema.js';
 import { writeCard, type CardFiles } from '../card/write.js';
-import { isMctError, RuntimeFailure } from '../errors.js';
 import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
+import { failRun } from '../mlflow/run-failure.js';
 import type { TrackingTarget } from '../mlflow/fallback.js';
 import type { RestStore } from '../mlflow/rest-store.js';
 import type { Tags } from '../mlflow/types.js';
@@ -192,12 +192,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
       },
     };
   } catch (error) {
-    await client.endRun(runId, 'FAILED').catch(() => undefined);
-    if (isMctError(error)) throw error;
-    throw new RuntimeFailure(`run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'the run is marked FAILED; re-run with --verbose for details',
-      cause: error,
-    });
+    return failRun(client, runId, error);
   }
 }
 
