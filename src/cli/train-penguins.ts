@@ -3,6 +3,7 @@ import { LANGUAGES, type Lang } from '../card/labels.js';
 import type { ModelCard } from '../card/schema.js';
 import { UsageError } from '../errors.js';
 import type { Tags } from '../mlflow/types.js';
+import type { MaxFeatures } from '../train/forest.js';
 import { trainPenguins, type Recording, type TrainPenguinsRequest } from '../workflows/train-penguins.js';
 import { composeCard } from './card-options.js';
 import { cardFileLines } from './card-result.js';
@@ -17,6 +18,11 @@ interface TrainPenguinsFlags extends MlflowOptionValues {
   stratify?: boolean;
   nEstimators: number;
   maxDepth?: number;
+  maxFeatures?: MaxFeatures;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  bootstrap: boolean;
+  randomState?: number;
   cvFolds: number;
   cvRepeats: number;
   evaluate: boolean;
@@ -46,6 +52,17 @@ function fraction(text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || value >= 1) throw new InvalidArgumentError('expected a number between 0 and 1 (exclusive), e.g. 0.2.');
   return value;
+}
+
+/** `--max-features`: scikit-learn's values, `all` for None. */
+function maxFeatures(text: string): MaxFeatures {
+  const value = text.trim().toLowerCase();
+  if (value === 'sqrt' || value === 'log2') return value;
+  if (value === 'all' || value === 'none') return null;
+  const number = Number(value);
+  if (/^\d+$/.test(value) && number >= 1) return number;
+  if (Number.isFinite(number) && number > 0 && number < 1) return number;
+  throw new InvalidArgumentError('expected sqrt, log2, all, a whole number of features (e.g. 3) or a fraction in (0, 1) (e.g. 0.5).');
 }
 
 /** `--mlflow-tags '{"team": "29"}'`: a JSON object; invalid JSON is an error, never ignored. */
@@ -96,8 +113,13 @@ export function registerTrainPenguins(program: Command): void {
     .option('--test-size <fraction>', 'fraction of rows held out for testing (default 0.2)', fraction)
     .option('--seed <n>', 'seed of the split, the forest and cross-validation (default 42)', integer(0))
     .option('--stratify', 'keep class proportions in the train/test split')
-    .option('--n-estimators <n>', 'number of trees', integer(1), 100)
-    .option('--max-depth <n>', 'maximum tree depth (default: unlimited)', integer(1))
+    .option('--n-estimators <n>', 'number of trees (scikit-learn n_estimators)', integer(1), 100)
+    .option('--max-depth <n>', 'maximum tree depth (max_depth; default: unlimited)', integer(1))
+    .option('--max-features <rule>', 'features drawn at each split (max_features): sqrt, log2, all, a count or a fraction (default: sqrt)', maxFeatures)
+    .option('--min-samples-split <n>', 'fewest rows a node needs to be split (min_samples_split)', integer(2), 2)
+    .option('--min-samples-leaf <n>', 'fewest rows each side of a split keeps (min_samples_leaf)', integer(1), 1)
+    .option('--no-bootstrap', 'train every tree on all training rows instead of a bootstrap sample (bootstrap=False; no out-of-bag score)')
+    .option('--random-state <n>', 'seed of the forest alone (random_state; default: --seed)', integer(0))
     .option('--cv-folds <n>', 'cross-validation folds', integer(2), 5)
     .option('--cv-repeats <n>', 'cross-validation repeats', integer(1), 3)
     .option('--no-evaluate', 'skip cross-validation');
@@ -133,7 +155,15 @@ export function registerTrainPenguins(program: Command): void {
           ...(flags.data !== undefined ? { dataPath: flags.data } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           split: { ...(flags.testSize !== undefined ? { testSize: flags.testSize } : {}), ...(flags.stratify ? { stratify: true } : {}) },
-          forest: { nEstimators: flags.nEstimators, ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}) },
+          forest: {
+            nEstimators: flags.nEstimators,
+            minSamplesSplit: flags.minSamplesSplit,
+            minSamplesLeaf: flags.minSamplesLeaf,
+            bootstrap: flags.bootstrap,
+            ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
+            ...(flags.maxFeatures !== undefined ? { maxFeatures: flags.maxFeatures } : {}),
+            ...(flags.randomState !== undefined ? { randomState: flags.randomState } : {}),
+          },
           crossValidation: flags.evaluate ? { folds: flags.cvFolds, repeats: flags.cvRepeats } : false,
         },
         lang: flags.lang,

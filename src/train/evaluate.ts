@@ -66,7 +66,10 @@ export function wilsonInterval(successes: number, trials: number, z: number = Z_
   const z2 = z * z;
   const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
   const halfWidth = (z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  return { lower: Math.max(0, centre - halfWidth), upper: Math.min(1, centre + halfWidth), level, method: 'wilson' };
+  // At 0 or n successes the exact bound is 0 or 1; rounding would leave it a hair inside.
+  const lower = successes === 0 ? 0 : Math.max(0, centre - halfWidth);
+  const upper = successes === trials ? 1 : Math.min(1, centre + halfWidth);
+  return { lower, upper, level, method: 'wilson' };
 }
 
 export function confusionMatrix(truth: readonly string[], predicted: readonly string[], labels: readonly string[]): ConfusionMatrix {

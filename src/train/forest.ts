@@ -1,232 +1,210 @@
 /**
- * The random forest: ml-random-forest's trees behind one interface that takes and returns class
- * names, gives honest probabilities, reports feature importance and out-of-bag accuracy, and
- * serializes to JSON that reloads to the same predictions.
+ * The random forest: scikit-learn's `RandomForestClassifier` algorithm on our own tree grower
+ * (`grow-tree.ts`), with scikit-learn's parameter names, soft voting, out-of-bag score and
+ * impurity-based feature importance, deterministic for a `randomState`.
  *
- * What the wrapper fixes in ml-random-forest 2.1.0 (each has a test):
- * - labels must be integers 0..K-1: class names are encoded in sorted order (scikit-learn's
- *   `classes_`) and decoded on the way out;
- * - `predictProbability` never counts the first tree: probabilities are vote fractions over all
- *   trees, from `predictionValues`;
- * - out-of-bag scoring crashes when a row is in every bootstrap sample: we score out-of-bag rows
- *   ourselves and skip rows that never were;
- * - `featureImportance()` returns NaN after `load` (and its formula can go negative): importance is
- *   computed at training time and stored with the model;
- * - `maxSamples` takes the first rows rather than a random sample: bootstrap rows are drawn per tree
- *   by us (see `tree.ts`).
- * And it makes training scale (the library's split search is O(n²) per node): features are
- * binned, repeated thresholds are skipped, each tree can be given fewer bootstrap rows than the
- * data has, and trees grow on worker threads.
+ * The model is saved as ml-random-forest JSON (`RandomForestClassifier.load` reads it and its trees
+ * predict exactly what ours do) with our metadata under `mlflowMct`; a plain ml-random-forest
+ * classifier's JSON loads too.
  */
-import { RandomForestClassifier } from 'ml-random-forest';
 import { InputError, UsageError } from '../errors.js';
-import { DEFAULT_MAX_BINS, binRows, fitBins, type FeatureBins } from './binning.js';
+import { argmaxAt, leafOf, nodeProbabilities, type FlatTree } from './flat-tree.js';
+import type { GrownTree, TreeSettings } from './grow-tree.js';
 import { createTreeGrower, type TreeGrower } from './grower.js';
+import { buildTrainingMatrix } from './matrix.js';
+import { fromRandomForestJson, toRandomForestJson, type RandomForestJson } from './ml-random-forest.js';
 import { MAX_INT32_SEED, RandomState } from './random.js';
-import { bootstrapRows, type GrownTree, type TreeJson, type TreeParams } from './tree.js';
+
+/** scikit-learn's `max_features`: a rule, a count of features, a fraction of them, or `null` for all. */
+export type MaxFeatures = 'sqrt' | 'log2' | number | null;
 
 export interface ForestOptions {
-  /** Number of trees. Default 100 (the seed recipe's `n_estimators`). */
+  /** Number of trees (`n_estimators`). Default 100. */
   nEstimators: number;
-  /** Maximum tree depth; `null` (default) grows each tree until its leaves are pure. */
+  /** `max_depth`; `null` (default) grows each tree until its leaves are pure. */
   maxDepth: number | null;
-  /** Seed of the whole forest: tree seeds, bootstrap rows and feature draws. Default 42. */
-  seed: number;
-  /**
-   * Fraction of the features each tree may split on. ml-random-forest draws them once per tree
-   * (scikit-learn draws sqrt(d) per split); half the features per tree measured best on penguins
-   * (cross-validated accuracy 0.984, against 0.974 for 3/8, 0.983 for 3/4 and 0.980 for all).
-   */
-  maxFeatures: number;
-  /**
-   * Bootstrap rows per tree. `'auto'` (default) draws as many rows as there are, up to
-   * `AUTO_SAMPLES_PER_TREE`; bigger data then trains each tree on a random subsample, which keeps
-   * the cost of ml-cart's quadratic split search bounded.
-   */
-  samplesPerTree: number | 'auto';
-  /** Most distinct values a feature keeps; more are cut at quantiles. Default 255. */
-  maxBins: number;
-  /**
-   * ml-cart leaf rule: a node with at most this many rows becomes a leaf. Default 1, so a node
-   * of two rows can still split, like scikit-learn's `min_samples_split=2` (ml-cart's own default is 3).
-   */
-  minNumSamples: number;
-  /**
-   * ml-cart leaf rule: a split must gain more Gini than this. Default 0, like scikit-learn's
-   * `min_impurity_decrease=0`; ml-cart's own 0.01 stops trees early and costs about a point of
-   * accuracy on penguins.
-   */
-  gainThreshold: number;
+  /** Features drawn at each split (`max_features`). Default `'sqrt'`. */
+  maxFeatures: MaxFeatures;
+  /** Fewest rows a node needs to be split (`min_samples_split`). Default 2. */
+  minSamplesSplit: number;
+  /** Fewest rows each child of a split keeps (`min_samples_leaf`). Default 1. */
+  minSamplesLeaf: number;
+  /** Each tree trains on a bootstrap sample of the rows (`bootstrap`). Default true. */
+  bootstrap: boolean;
+  /** Seed of the whole forest (`random_state`): tree seeds, bootstrap rows and feature draws. Default 42. */
+  randomState: number;
 }
-
-/** Largest bootstrap sample `samplesPerTree: 'auto'` draws for one tree. */
-export const AUTO_SAMPLES_PER_TREE = 1000;
 
 export const DEFAULT_FOREST_OPTIONS: ForestOptions = {
   nEstimators: 100,
   maxDepth: null,
-  seed: 42,
-  maxFeatures: 0.5,
-  samplesPerTree: 'auto',
-  maxBins: DEFAULT_MAX_BINS,
-  minNumSamples: 1,
-  gainThreshold: 0,
+  maxFeatures: 'sqrt',
+  minSamplesSplit: 2,
+  minSamplesLeaf: 1,
+  bootstrap: true,
+  randomState: 42,
 };
 
-/** The options as applied to a given training set (`samplesPerTree` resolved to a number). */
-export interface ForestHyperparameters extends Omit<ForestOptions, 'samplesPerTree'> {
-  samplesPerTree: number;
-  learner: 'ml-random-forest';
+/** The options as applied to a training set: `featuresPerSplit` is `maxFeatures` resolved to a count. */
+export interface ForestHyperparameters extends ForestOptions {
+  featuresPerSplit: number;
 }
 
 export interface OutOfBagScore {
-  /** Accuracy of each row's out-of-bag vote. */
+  /** Accuracy of each row's out-of-bag soft vote. */
   accuracy: number;
   /** Rows with at least one out-of-bag tree (the others are not scored). */
   rowsScored: number;
 }
 
-/** The model as JSON: `forest` is a plain ml-random-forest `RFClassifier` model over binned features. */
-export interface SerializedForest {
+/** What the model file adds to ml-random-forest's JSON. */
+export interface ForestMetadata {
   format: 'mlflow-mct/random-forest';
-  version: 1;
+  version: 2;
   classes: string[];
   featureNames: string[];
-  hyperparameters: ForestHyperparameters;
-  bins: FeatureBins[];
-  /** Mean decrease in impurity per feature (in `featureNames` order), summing to 1. */
-  featureImportance: number[];
+  /** `null` for a forest trained by ml-random-forest itself. */
+  hyperparameters: ForestHyperparameters | null;
+  /** Mean decrease in impurity per feature (`featureNames` order), summing to 1; `null` when unknown. */
+  featureImportance: number[] | null;
   outOfBag: OutOfBagScore | null;
-  forest: { name: 'RFClassifier'; baseModel: Record<string, unknown> & { estimators: TreeJson[]; indexes: number[][] } };
 }
+
+export type SerializedForest = RandomForestJson & { mlflowMct: ForestMetadata };
 
 export interface TrainForestHooks {
   /** Called after each tree with the number grown so far. */
   onTree?: (done: number, total: number) => void;
-  /** Trees are grown here; by default a grower is created for this call and closed after it. */
+  /** Trees are grown here; by default a grower sized for the data is created for this call. */
   grower?: TreeGrower;
 }
 
 const FORMAT = 'mlflow-mct/random-forest';
 
 export class ForestModel {
-  private readonly forest: RandomForestClassifier;
+  private readonly probabilities: Float64Array[];
 
   private constructor(
-    private readonly json: SerializedForest,
-    loaded?: RandomForestClassifier,
+    private readonly metadata: ForestMetadata,
+    private readonly flatTrees: readonly FlatTree[],
   ) {
-    // `load` needs a JSON round-tripped object (a live or hand-built one fails, upstream issue #46).
-    this.forest = loaded ?? RandomForestClassifier.load(JSON.parse(JSON.stringify(json.forest)) as Parameters<typeof RandomForestClassifier.load>[0]);
+    this.probabilities = flatTrees.map((tree) => nodeProbabilities(tree, metadata.classes.length));
   }
 
+  /** Class names in sorted order (scikit-learn's `classes_`). */
   get classes(): string[] {
-    return [...this.json.classes];
+    return [...this.metadata.classes];
   }
 
   get featureNames(): string[] {
-    return [...this.json.featureNames];
+    return [...this.metadata.featureNames];
   }
 
-  get hyperparameters(): ForestHyperparameters {
-    return { ...this.json.hyperparameters };
+  get hyperparameters(): ForestHyperparameters | null {
+    return this.metadata.hyperparameters ? { ...this.metadata.hyperparameters } : null;
   }
 
-  /** Mean decrease in impurity, `featureNames` order, summing to 1. */
-  get featureImportance(): number[] {
-    return [...this.json.featureImportance];
+  get featureImportance(): number[] | null {
+    return this.metadata.featureImportance ? [...this.metadata.featureImportance] : null;
   }
 
   get outOfBag(): OutOfBagScore | null {
-    return this.json.outOfBag ? { ...this.json.outOfBag } : null;
+    return this.metadata.outOfBag ? { ...this.metadata.outOfBag } : null;
   }
 
-  /** Each tree's vote (a class index into `classes`) for each row. */
+  get trees(): readonly FlatTree[] {
+    return this.flatTrees;
+  }
+
+  /** Each tree's own prediction (a class index into `classes`) for each row. */
   treeVotes(X: readonly (readonly number[])[]): number[][] {
     this.checkRows(X);
-    if (X.length === 0) return [];
-    const votes = this.forest.predictionValues(binRows(X, this.json.bins)) as unknown as { getRow(i: number): number[] };
-    return X.map((_, i) => votes.getRow(i));
+    const K = this.metadata.classes.length;
+    return X.map((row) => this.flatTrees.map((tree, t) => argmaxAt(this.probabilities[t]!, leafOf(tree, row) * K, K)));
   }
 
-  /** For each row, the fraction of trees voting for each class (`classes` order); rows sum to 1. */
+  /** For each row, the mean over the trees of the leaf's class probabilities (`classes` order). */
   predictProba(X: readonly (readonly number[])[]): number[][] {
-    return this.treeVotes(X).map((votes) => {
-      const counts = new Array<number>(this.json.classes.length).fill(0);
-      for (const vote of votes) counts[vote]! += 1;
-      return counts.map((count) => count / votes.length);
+    this.checkRows(X);
+    const K = this.metadata.classes.length;
+    const trees = this.flatTrees.length;
+    return X.map((row) => {
+      const sums = new Float64Array(K);
+      this.flatTrees.forEach((tree, t) => {
+        const offset = leafOf(tree, row) * K;
+        const leaf = this.probabilities[t]!;
+        for (let k = 0; k < K; k++) sums[k]! += leaf[offset + k]!;
+      });
+      return Array.from(sums, (total) => total / trees);
     });
   }
 
-  /** The majority vote per row (ties go to the first class in `classes` order). */
+  /** The most probable class per row (ties go to the first class in `classes` order). */
   predict(X: readonly (readonly number[])[]): string[] {
-    return this.predictProba(X).map((probabilities) => this.json.classes[argmax(probabilities)]!);
+    return this.predictProba(X).map((probabilities) => this.metadata.classes[argmaxAt(probabilities, 0, probabilities.length)]!);
   }
 
   toJSON(): SerializedForest {
-    return this.json;
+    const { hyperparameters } = this.metadata;
+    const forest = toRandomForestJson(this.flatTrees, this.metadata.featureNames.length, this.metadata.classes.length, hyperparameters?.randomState ?? 0, hyperparameters?.maxDepth ?? null);
+    return { ...forest, mlflowMct: this.metadata };
   }
 
-  /** The same model with its out-of-bag score recorded. */
-  withOutOfBag(outOfBag: OutOfBagScore | null): ForestModel {
-    return new ForestModel({ ...this.json, outOfBag }, this.forest);
-  }
-
-  /** Restores a model from `toJSON()` output (parsed or not); a damaged model is an InputError. */
+  /**
+   * Restores a model from `toJSON()` output, or from a plain ml-random-forest classifier's JSON
+   * (its classes are then named by index, `"0"`, `"1"`..., and its features `x0`, `x1`...).
+   */
   static fromJSON(value: unknown): ForestModel {
     const json = value as Partial<SerializedForest> | null;
-    if (!json || json.format !== FORMAT || json.version !== 1) {
-      throw new InputError(`not a ${FORMAT} model (version 1)`, { hint: 'pass the JSON written by ForestModel#toJSON' });
+    if (!json || json.name !== 'RFClassifier' || typeof json.baseModel !== 'object' || json.baseModel === null) {
+      throw new InputError('not a random forest model: expected ml-random-forest classifier JSON (name "RFClassifier")', {
+        hint: 'pass the forest.json written by train-penguins or the output of RandomForestClassifier#toJSON',
+      });
     }
-    const features = json.featureNames?.length;
-    const trees = json.forest?.baseModel?.estimators;
+    const { trees, featureCount, classCount } = fromRandomForestJson(json as RandomForestJson);
+    const metadata = json.mlflowMct;
+    if (metadata === undefined) {
+      return new ForestModel(
+        {
+          format: FORMAT,
+          version: 2,
+          classes: Array.from({ length: classCount }, (_, k) => String(k)),
+          featureNames: Array.from({ length: featureCount }, (_, f) => `x${f}`),
+          hyperparameters: null,
+          featureImportance: null,
+          outOfBag: null,
+        },
+        trees,
+      );
+    }
     const problem =
-      !Array.isArray(json.classes) || json.classes.length < 2
-        ? 'it lists fewer than two classes'
-        : features === undefined || json.bins?.length !== features || json.featureImportance?.length !== features
-          ? 'its feature names, bins and importances disagree in number'
-          : !Array.isArray(trees) || trees.length === 0 || trees.length !== json.hyperparameters?.nEstimators
-            ? 'its trees are missing or fewer than its hyperparameters say'
-            : undefined;
+      metadata.format !== FORMAT || metadata.version !== 2
+        ? `its metadata is not ${FORMAT} version 2`
+        : !Array.isArray(metadata.classes) || metadata.classes.length < classCount || metadata.classes.length < 2
+          ? 'it lists fewer classes than its trees predict'
+          : !Array.isArray(metadata.featureNames) || metadata.featureNames.length < featureCount
+            ? 'its trees split on features it does not name'
+            : metadata.featureImportance !== null && metadata.featureImportance?.length !== metadata.featureNames.length
+              ? 'its feature names and importances disagree in number'
+              : trees.length === 0
+                ? 'it has no trees'
+                : undefined;
     if (problem) throw new InputError(`the model JSON is damaged: ${problem}`, { hint: 'write it again with ForestModel#toJSON' });
-    try {
-      return new ForestModel(json as SerializedForest);
-    } catch (error) {
-      throw new InputError(`the model's trees cannot be loaded: ${(error as Error).message}`, { hint: 'write it again with ForestModel#toJSON', cause: error });
-    }
+    const padded = metadata.classes.length === classCount ? trees : trees.map((tree) => padClasses(tree, classCount, metadata.classes.length));
+    return new ForestModel(metadata, padded);
   }
 
   /** Assembles a model from grown trees (used by `trainForest`). */
-  static fromTrees(parts: Omit<SerializedForest, 'format' | 'version' | 'forest'>, trees: readonly GrownTree[]): ForestModel {
-    const { hyperparameters } = parts;
-    return new ForestModel({
-      format: FORMAT,
-      version: 1,
-      ...parts,
-      forest: {
-        name: 'RFClassifier',
-        baseModel: {
-          indexes: trees.map((tree) => tree.features),
-          n: trees[0]?.features.length ?? 0,
-          replacement: false,
-          maxFeatures: hyperparameters.maxFeatures,
-          nEstimators: trees.length,
-          treeOptions: treeOptions(hyperparameters),
-          isClassifier: true,
-          seed: hyperparameters.seed,
-          estimators: trees.map((tree) => tree.tree),
-          useSampleBagging: false,
-        },
-      },
-    });
+  static fromTrees(metadata: Omit<ForestMetadata, 'format' | 'version'>, trees: readonly FlatTree[]): ForestModel {
+    return new ForestModel({ format: FORMAT, version: 2, ...metadata }, trees);
   }
 
   private checkRows(X: readonly (readonly number[])[]): void {
-    const width = this.json.featureNames.length;
+    const width = this.metadata.featureNames.length;
     X.forEach((row, i) => {
-      if (row.length !== width) throw new InputError(`row ${i + 1} has ${row.length} features, the model needs ${width} (${this.json.featureNames.join(', ')})`);
+      if (row.length !== width) throw new InputError(`row ${i + 1} has ${row.length} features, the model needs ${width} (${this.metadata.featureNames.join(', ')})`);
       const bad = row.findIndex((value) => !Number.isFinite(value));
-      if (bad !== -1) throw new InputError(`row ${i + 1}, feature "${this.json.featureNames[bad]}": ${row[bad]} is not a finite number`);
+      if (bad !== -1) throw new InputError(`row ${i + 1}, feature "${this.metadata.featureNames[bad]}": ${row[bad]} is not a finite number`);
     });
   }
 }
@@ -239,61 +217,85 @@ export async function trainForest(
   options: Partial<ForestOptions> = {},
   hooks: TrainForestHooks = {},
 ): Promise<ForestModel> {
-  const settings = resolveOptions({ ...DEFAULT_FOREST_OPTIONS, ...options }, X.length);
   if (X.length !== y.length) throw new RangeError(`X has ${X.length} rows but y has ${y.length} labels`);
   if (X.length === 0) throw new InputError('there are no rows to train on');
+  const hyperparameters = resolveOptions({ ...DEFAULT_FOREST_OPTIONS, ...options }, featureNames.length);
+  X.forEach((row, i) => {
+    const bad = row.findIndex((value) => !Number.isFinite(value));
+    if (bad !== -1) throw new InputError(`training row ${i + 1}, feature "${featureNames[bad]}": ${row[bad]} is not a finite number`);
+  });
   const classes = [...new Set(y)].sort();
+  if (classes.length < 2) throw new InputError(`the training rows hold one class only (${classes[0]}); a classifier needs at least two`);
   const encode = new Map(classes.map((name, index) => [name, index]));
   const labels = y.map((name) => encode.get(name)!);
 
-  const bins = fitBins(X, settings.maxBins);
-  const data = { X: binRows(X, bins), y: labels };
-  const params: TreeParams = { maxFeatures: settings.maxFeatures, samplesPerTree: settings.samplesPerTree, treeOptions: treeOptions(settings) };
-  const tasks = treeSeeds(settings.seed, settings.nEstimators).map((seed, index) => ({ index, seed }));
-
-  const grower = hooks.grower ?? createTreeGrower();
-  let trees: GrownTree[];
+  const grower = hooks.grower ?? createTreeGrower('auto', X.length);
+  const settings: TreeSettings = {
+    maxFeatures: hyperparameters.featuresPerSplit,
+    maxDepth: hyperparameters.maxDepth ?? Infinity,
+    minSamplesSplit: hyperparameters.minSamplesSplit,
+    minSamplesLeaf: hyperparameters.minSamplesLeaf,
+    bootstrap: hyperparameters.bootstrap,
+  };
+  const data = buildTrainingMatrix(X, labels, classes.length, grower.workers > 0);
+  const tasks = treeSeeds(hyperparameters.randomState, hyperparameters.nEstimators).map((seed, index) => ({ index, seed }));
+  const outOfBag = new OutOfBagTally(X.length, classes.length);
+  const trees = new Array<FlatTree>(tasks.length);
+  const importances = new Array<Float64Array | null>(tasks.length);
   try {
-    trees = await grower.grow(data, params, tasks, (done) => hooks.onTree?.(done, tasks.length));
+    await grower.grow(data, settings, tasks, (grown, done) => {
+      trees[grown.index] = grown.tree;
+      importances[grown.index] = grown.importance;
+      outOfBag.add(grown);
+      hooks.onTree?.(done, tasks.length);
+    });
   } finally {
     if (!hooks.grower) await grower.close();
   }
 
-  const model = ForestModel.fromTrees(
+  return ForestModel.fromTrees(
     {
       classes,
       featureNames: [...featureNames],
-      hyperparameters: { ...settings, learner: 'ml-random-forest' },
-      bins,
-      featureImportance: averageImportance(trees, featureNames.length),
-      outOfBag: null,
+      hyperparameters,
+      featureImportance: averageImportance(importances, featureNames.length),
+      outOfBag: hyperparameters.bootstrap ? outOfBag.score(labels) : null,
     },
     trees,
   );
-  const seeds = tasks.map((task) => task.seed);
-  return model.withOutOfBag(outOfBagScore(model.treeVotes(X), labels, classes.length, seeds, settings.samplesPerTree));
 }
 
-/**
- * Out-of-bag accuracy: each training row is voted on by the trees whose bootstrap left it out.
- * The bootstrap rows are re-drawn from the tree seeds, so nothing extra travels from the workers.
- */
-function outOfBagScore(votes: readonly number[][], labels: readonly number[], classCount: number, seeds: readonly number[], samplesPerTree: number): OutOfBagScore | null {
-  const n = labels.length;
-  const tally = Array.from({ length: n }, () => new Array<number>(classCount).fill(0));
-  seeds.forEach((seed, tree) => {
-    const inBag = new Uint8Array(n);
-    for (const row of bootstrapRows(seed, n, samplesPerTree)) inBag[row] = 1;
-    for (let row = 0; row < n; row++) if (!inBag[row]) tally[row]![votes[row]![tree]!]! += 1;
-  });
-  let scored = 0;
-  let correct = 0;
-  tally.forEach((counts, row) => {
-    if (counts.every((count) => count === 0)) return;
-    scored++;
-    if (argmax(counts) === labels[row]) correct++;
-  });
-  return scored === 0 ? null : { accuracy: correct / scored, rowsScored: scored };
+/** Sums each tree's out-of-bag class probabilities per row, as scikit-learn's `oob_decision_function_`. */
+class OutOfBagTally {
+  private readonly sums: Float64Array;
+
+  constructor(
+    private readonly rows: number,
+    private readonly classCount: number,
+  ) {
+    this.sums = new Float64Array(rows * classCount);
+  }
+
+  add({ outOfBag }: GrownTree): void {
+    const K = this.classCount;
+    outOfBag.rows.forEach((row, j) => {
+      for (let k = 0; k < K; k++) this.sums[row * K + k]! += outOfBag.probabilities[j * K + k]!;
+    });
+  }
+
+  score(labels: readonly number[]): OutOfBagScore | null {
+    const K = this.classCount;
+    let scored = 0;
+    let correct = 0;
+    for (let row = 0; row < this.rows; row++) {
+      let total = 0;
+      for (let k = 0; k < K; k++) total += this.sums[row * K + k]!;
+      if (total === 0) continue;
+      scored++;
+      if (argmaxAt(this.sums, row * K, K) === labels[row]) correct++;
+    }
+    return scored === 0 ? null : { accuracy: correct / scored, rowsScored: scored };
+  }
 }
 
 /** The tree seeds scikit-learn's forest draws from `random_state=seed`: `randint(2**31 - 1)` each. */
@@ -302,35 +304,54 @@ export function treeSeeds(seed: number, count: number): number[] {
   return Array.from({ length: count }, () => rng.interval(MAX_INT32_SEED));
 }
 
-/** scikit-learn's forest importance: mean of the per-tree normalized importances, renormalized. */
-function averageImportance(trees: readonly GrownTree[], featureCount: number): number[] {
+/** scikit-learn's forest importance: the mean of the trees' normalized importances (trees with a split), renormalized. */
+function averageImportance(importances: readonly (Float64Array | null)[], featureCount: number): number[] {
   const total = new Array<number>(featureCount).fill(0);
-  for (const tree of trees) tree.importance?.forEach((value, feature) => (total[feature]! += value));
+  for (const importance of importances) importance?.forEach((value, feature) => (total[feature]! += value));
   const sum = total.reduce((a, b) => a + b, 0);
   return sum > 0 ? total.map((value) => value / sum) : total;
 }
 
-/** The ml-cart `DecisionTreeClassifier` options of every tree. */
-function treeOptions({ maxDepth, minNumSamples, gainThreshold }: Pick<ForestOptions, 'maxDepth' | 'minNumSamples' | 'gainThreshold'>): Record<string, number> {
-  return maxDepth === null ? { minNumSamples, gainThreshold } : { minNumSamples, gainThreshold, maxDepth };
+/** `max_features` as a count, the way scikit-learn resolves it. */
+export function featuresPerSplit(maxFeatures: MaxFeatures, featureCount: number): number {
+  if (maxFeatures === null) return featureCount;
+  if (maxFeatures === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(featureCount)));
+  if (maxFeatures === 'log2') return Math.max(1, Math.floor(Math.log2(featureCount)));
+  if (Number.isInteger(maxFeatures) && maxFeatures >= 1) return Math.min(maxFeatures, featureCount);
+  return Math.max(1, Math.floor(maxFeatures * featureCount));
 }
 
-function resolveOptions(options: ForestOptions, rows: number): Omit<ForestHyperparameters, 'learner'> {
-  const { nEstimators, maxDepth, seed, maxFeatures, samplesPerTree, maxBins, minNumSamples, gainThreshold } = options;
-  if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new UsageError(`--n-estimators must be a positive integer, got ${nEstimators}`);
-  if (maxDepth !== null && (!Number.isInteger(maxDepth) || maxDepth < 1)) throw new UsageError(`--max-depth must be a positive integer, got ${maxDepth}`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be an integer between 0 and 4294967295, got ${seed}`);
-  if (!(maxFeatures > 0 && maxFeatures <= 1)) throw new UsageError(`max features must be a fraction in (0, 1], got ${maxFeatures}`);
-  if (!Number.isInteger(maxBins) || maxBins < 2) throw new UsageError(`max bins must be an integer of at least 2, got ${maxBins}`);
-  const resolvedSamples = samplesPerTree === 'auto' ? Math.min(rows, AUTO_SAMPLES_PER_TREE) : samplesPerTree;
-  if (!Number.isInteger(resolvedSamples) || resolvedSamples < 1) throw new UsageError(`samples per tree must be a positive integer, got ${samplesPerTree}`);
-  if (!Number.isInteger(minNumSamples) || minNumSamples < 1) throw new UsageError(`min samples per leaf rule must be a positive integer, got ${minNumSamples}`);
-  if (!(gainThreshold >= 0)) throw new UsageError(`gain threshold must be at least 0, got ${gainThreshold}`);
-  return { nEstimators, maxDepth, seed, maxFeatures, samplesPerTree: resolvedSamples, maxBins, minNumSamples, gainThreshold };
+/** Option errors name the scikit-learn parameter; the CLI maps them to its flags. */
+function resolveOptions(options: ForestOptions, featureCount: number): ForestHyperparameters {
+  const { nEstimators, maxDepth, maxFeatures, minSamplesSplit, minSamplesLeaf, bootstrap, randomState } = options;
+  const positive = (name: string, value: number, least = 1): void => {
+    if (!Number.isInteger(value) || value < least) throw new UsageError(`${name} must be an integer of at least ${least}, got ${value}`);
+  };
+  positive('n_estimators', nEstimators);
+  if (maxDepth !== null) positive('max_depth', maxDepth);
+  positive('min_samples_split', minSamplesSplit, 2);
+  positive('min_samples_leaf', minSamplesLeaf);
+  if (!Number.isInteger(randomState) || randomState < 0 || randomState > 0xffffffff) throw new UsageError(`random_state must be an integer between 0 and 4294967295, got ${randomState}`);
+  const validFeatures =
+    maxFeatures === null ||
+    maxFeatures === 'sqrt' ||
+    maxFeatures === 'log2' ||
+    (typeof maxFeatures === 'number' && ((Number.isInteger(maxFeatures) && maxFeatures >= 1 && maxFeatures <= featureCount) || (maxFeatures > 0 && maxFeatures < 1)));
+  if (!validFeatures) {
+    throw new UsageError(`max_features must be sqrt, log2, all, a whole number from 1 to ${featureCount} or a fraction in (0, 1), got ${maxFeatures}`);
+  }
+  return { nEstimators, maxDepth, maxFeatures, minSamplesSplit, minSamplesLeaf, bootstrap, randomState, featuresPerSplit: featuresPerSplit(maxFeatures, featureCount) };
 }
 
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
+function padClasses(tree: FlatTree, from: number, to: number): FlatTree {
+  const value = new Float64Array(tree.feature.length * to);
+  for (let node = 0; node < tree.feature.length; node++) value.set(tree.value.subarray(node * from, (node + 1) * from), node * to);
+  return { ...tree, value };
+}
+
+/** A hyperparameter value written as scikit-learn's `get_params()` shows it and MLflow's autolog logs it. */
+export function sklearnParam(value: number | string | boolean | null): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
 }

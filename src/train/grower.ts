@@ -1,31 +1,37 @@
 /**
- * Where trees are grown: on worker threads when the compiled worker is there (the built package,
- * the CLI), otherwise on the calling thread (e.g. tests running the TypeScript sources, where the
- * worker entry does not exist as JavaScript). A tree depends only on its seed, so both give the
- * same forest.
+ * Where trees are grown: on the calling thread, or on worker threads when the data is big enough
+ * for them to pay for their start-up and the compiled worker entry exists (the built package; not
+ * tests running the TypeScript sources). A tree depends only on its seed, so both give the same
+ * forest. Workers read the binned data from shared memory, without a copy.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RuntimeFailure } from '../errors.js';
-import { growTree, type GrownTree, type TreeData, type TreeParams, type TreeTask } from './tree.js';
+import { growTree, type GrownTree, type TreeSettings, type TreeTask } from './grow-tree.js';
+import type { TrainingMatrix } from './matrix.js';
 
 export interface TreeGrower {
   /** Threads growing trees; 0 means the calling thread. */
   readonly workers: number;
-  /** Grows every task's tree; `onTree` is called after each one. Results are in task order. */
-  grow(data: TreeData, params: TreeParams, tasks: readonly TreeTask[], onTree?: (done: number) => void): Promise<GrownTree[]>;
+  /** Grows every task's tree and hands each to `onTree` as it is done (not necessarily in task order). */
+  grow(data: TrainingMatrix, settings: TreeSettings, tasks: readonly TreeTask[], onTree: (tree: GrownTree, done: number) => void): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Messages to the worker; `job` numbers each `grow` call so late replies from a failed one are ignored. */
-export type WorkerRequest = { type: 'data'; data: TreeData; params: TreeParams } | { type: 'grow'; job: number; task: TreeTask };
+export type WorkerRequest = { type: 'data'; data: TrainingMatrix; settings: TreeSettings } | { type: 'grow'; job: number; task: TreeTask };
 /** Messages from the worker. */
 export type WorkerReply = { type: 'grown'; job: number; tree: GrownTree } | { type: 'failed'; job: number; message: string };
 
 const WORKER_ENTRY = new URL('./forest-worker.js', import.meta.url);
 const MAX_AUTO_WORKERS = 8;
+/**
+ * Below this many rows a forest grows faster on the calling thread: on penguins (266 rows) a tree
+ * takes well under a millisecond, less than sending it back from a worker (bench/train.mjs).
+ */
+export const WORKER_MIN_ROWS = 20_000;
 
 /** Whether the compiled worker entry sits next to this module (true for the built package). */
 export function workerEntryAvailable(): boolean {
@@ -33,11 +39,12 @@ export function workerEntryAvailable(): boolean {
 }
 
 /**
- * A grower for `workers` threads: `'auto'` uses one per CPU core (up to 8); 0 or 1, or no compiled
- * worker entry, grows on the calling thread.
+ * A grower for `workers` threads. `'auto'` uses one per CPU core (up to 8) when the data has at
+ * least `WORKER_MIN_ROWS` rows, else the calling thread; 0 or 1, or no compiled worker entry, grows
+ * on the calling thread.
  */
-export function createTreeGrower(workers: number | 'auto' = 'auto'): TreeGrower {
-  const count = workers === 'auto' ? Math.min(availableParallelism(), MAX_AUTO_WORKERS) : workers;
+export function createTreeGrower(workers: number | 'auto' = 'auto', rows = Infinity): TreeGrower {
+  const count = workers === 'auto' ? (rows >= WORKER_MIN_ROWS ? Math.min(availableParallelism(), MAX_AUTO_WORKERS) : 0) : workers;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`workers must be a non-negative integer or 'auto', got ${workers}`);
   return count > 1 && workerEntryAvailable() ? new WorkerGrower(count) : new InThreadGrower();
 }
@@ -45,15 +52,17 @@ export function createTreeGrower(workers: number | 'auto' = 'auto'): TreeGrower 
 class InThreadGrower implements TreeGrower {
   readonly workers = 0;
 
-  async grow(data: TreeData, params: TreeParams, tasks: readonly TreeTask[], onTree?: (done: number) => void): Promise<GrownTree[]> {
-    const grown: GrownTree[] = [];
+  async grow(data: TrainingMatrix, settings: TreeSettings, tasks: readonly TreeTask[], onTree: (tree: GrownTree, done: number) => void): Promise<void> {
+    let done = 0;
+    let lastYield = performance.now();
     for (const task of tasks) {
-      grown.push(growTree(data, task, params));
-      onTree?.(grown.length);
-      // Let timers and signals through between trees.
-      await new Promise((resolve) => setImmediate(resolve));
+      onTree(growTree(data, task, settings), ++done);
+      // Let timers and signals through now and then, without paying a macrotask per small tree.
+      if (performance.now() - lastYield > 50) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
-    return grown;
   }
 
   async close(): Promise<void> {}
@@ -72,17 +81,15 @@ class WorkerGrower implements TreeGrower {
     for (const worker of this.pool) worker.unref();
   }
 
-  grow(data: TreeData, params: TreeParams, tasks: readonly TreeTask[], onTree?: (done: number) => void): Promise<GrownTree[]> {
+  grow(data: TrainingMatrix, settings: TreeSettings, tasks: readonly TreeTask[], onTree: (tree: GrownTree, done: number) => void): Promise<void> {
     if (this.busy) return Promise.reject(new Error('this tree grower is already growing a forest'));
     this.busy = true;
     const job = ++this.job;
-    const grown = new Array<GrownTree | undefined>(tasks.length);
     let next = 0;
     let done = 0;
     const active = this.pool.slice(0, Math.max(1, Math.min(this.pool.length, tasks.length)));
 
-    return new Promise<GrownTree[]>((resolve, reject) => {
-      const slotOf = new Map(tasks.map((task, slot) => [task.index, slot]));
+    return new Promise<void>((resolve, reject) => {
       const cleanups: (() => void)[] = [];
       let settled = false;
       const finish = (error?: Error): void => {
@@ -91,7 +98,7 @@ class WorkerGrower implements TreeGrower {
         for (const cleanup of cleanups) cleanup();
         this.busy = false;
         if (error) reject(error);
-        else resolve(grown as GrownTree[]);
+        else resolve();
       };
       const dispatch = (worker: Worker): void => {
         const task = tasks[next++];
@@ -100,16 +107,19 @@ class WorkerGrower implements TreeGrower {
 
       for (const worker of active) {
         const onMessage = (reply: WorkerReply): void => {
-          if (reply.job !== job) return;
+          if (reply.job !== job || settled) return;
           if (reply.type === 'failed') {
             finish(new RuntimeFailure(`growing a tree failed: ${reply.message}`));
             return;
           }
-          grown[slotOf.get(reply.tree.index)!] = reply.tree;
-          done++;
-          onTree?.(done);
+          dispatch(worker);
+          try {
+            onTree(reply.tree, ++done);
+          } catch (error) {
+            finish(error as Error);
+            return;
+          }
           if (done === tasks.length) finish();
-          else dispatch(worker);
         };
         const onError = (error: Error): void => finish(new RuntimeFailure(`a training worker failed: ${error.message}`, { cause: error }));
         const onExit = (code: number): void => finish(new RuntimeFailure(`a training worker stopped unexpectedly (exit code ${code})`));
@@ -123,7 +133,7 @@ class WorkerGrower implements TreeGrower {
           worker.off('exit', onExit);
           worker.unref();
         });
-        worker.postMessage({ type: 'data', data, params } satisfies WorkerRequest);
+        worker.postMessage({ type: 'data', data, settings } satisfies WorkerRequest);
       }
       if (tasks.length === 0) finish();
       else for (const worker of active) dispatch(worker);

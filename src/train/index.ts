@@ -13,13 +13,14 @@ import { createTreeGrower } from './grower.js';
 import type { ProgressListener } from './progress.js';
 import { DEFAULT_SPLIT, trainTestSplit, type SplitOptions } from './split.js';
 
-export * from './binning.js';
 export * from './cv.js';
 export * from './data.js';
 export * from './evaluate.js';
 export * from './folds.js';
 export * from './forest.js';
-export { createTreeGrower, workerEntryAvailable, type TreeGrower } from './grower.js';
+export { createTreeGrower, workerEntryAvailable, WORKER_MIN_ROWS, type TreeGrower } from './grower.js';
+export { LEAF, leafOf, type FlatTree } from './flat-tree.js';
+export { toRandomForestJson, fromRandomForestJson, type RandomForestJson } from './ml-random-forest.js';
 export * from './progress.js';
 export * from './random.js';
 export * from './split.js';
@@ -122,7 +123,7 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
   const started = performance.now();
   const seed = options.seed ?? DEFAULT_SPLIT.seed;
   const splitOptions: SplitOptions = { ...DEFAULT_SPLIT, seed, ...options.split };
-  const forestOptions: ForestOptions = { ...DEFAULT_FOREST_OPTIONS, seed, ...options.forest };
+  const forestOptions: ForestOptions = { ...DEFAULT_FOREST_OPTIONS, randomState: seed, ...options.forest };
   const cvScheme = options.crossValidation === false ? null : { ...DEFAULT_CV_SCHEME, seed, ...options.crossValidation };
 
   const data = await loadPenguins(options.dataPath ?? DEFAULT_DATA_PATH);
@@ -135,12 +136,15 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
   const train = rows(split.train);
   const test = rows(split.test);
 
-  const grower = createTreeGrower(options.workers ?? 'auto');
+  const grower = createTreeGrower(options.workers ?? 'auto', split.train.length);
   try {
     const model = await trainForest(train.X, train.y, data.featureNames, forestOptions, {
       grower,
       onTree: (done, total) => onProgress?.({ stage: 'train', trees: { done, total } }),
     });
+    // A forest trained here always carries its hyperparameters and importances.
+    const hyperparameters = model.hyperparameters!;
+    const importances = model.featureImportance!;
     const trained = performance.now();
 
     const predicted = model.predict(test.X);
@@ -165,14 +169,14 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
         testRowIndices: split.test.map((position) => data.rowIndices[position]!),
         description: describeSplit(splitOptions, split.train.length, split.test.length),
       },
-      hyperparameters: model.hyperparameters,
+      hyperparameters,
       model,
       test: report,
       misclassified: split.test.flatMap((position, i) =>
         predicted[i] === test.y[i] ? [] : [{ rowIndex: data.rowIndices[position]!, actual: test.y[i]!, predicted: predicted[i]! }],
       ),
       featureImportance: model.featureNames
-        .map((feature, i) => ({ feature, importance: model.featureImportance[i]! }))
+        .map((feature, i) => ({ feature, importance: importances[i]! }))
         .sort((a, b) => b.importance - a.importance),
       outOfBag: model.outOfBag,
       crossValidation,

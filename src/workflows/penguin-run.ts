@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { DatasetInput, Tags } from '../mlflow/types.js';
 import type { MetricInput } from '../mlflow/client.js';
-import type { TrainingResult } from '../train/index.js';
+import { sklearnParam, type TrainingResult } from '../train/index.js';
 
 /**
  * What a train-penguins run records in MLflow, computed from the training result alone so that a
@@ -54,12 +54,12 @@ export function penguinRunContent(result: TrainingResult, context: PenguinRunCon
   const cv = result.crossValidation;
   const params: Record<string, string> = {
     n_estimators: String(h.nEstimators),
-    max_depth: String(h.maxDepth ?? 'None'),
-    seed: String(h.seed),
-    max_features: String(h.maxFeatures),
-    samples_per_tree: String(h.samplesPerTree),
-    max_bins: String(h.maxBins),
-    learner: h.learner,
+    max_depth: sklearnParam(h.maxDepth),
+    max_features: sklearnParam(h.maxFeatures),
+    min_samples_split: String(h.minSamplesSplit),
+    min_samples_leaf: String(h.minSamplesLeaf),
+    bootstrap: sklearnParam(h.bootstrap),
+    random_state: String(h.randomState),
     test_size: String(result.split.testSize),
     split: result.split.method,
     split_seed: String(result.split.seed),
@@ -148,7 +148,7 @@ export function resultsDocument(result: TrainingResult, content: PenguinRunConte
     config: {
       cv_folds: result.crossValidation?.folds ?? 0,
       cv_repeats: result.crossValidation?.repeats ?? 0,
-      random_seed: result.hyperparameters.seed,
+      random_seed: result.hyperparameters.randomState,
       split: result.split.description,
     },
     data: { source: result.data.source, sha256: result.data.sha256, rows_used: result.data.rowsUsed, rows_dropped: result.data.rowsDropped },

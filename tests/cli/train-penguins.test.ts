@@ -18,9 +18,10 @@ describe('train-penguins --dry-run', () => {
     const summary = JSON.parse(result.stdout);
     expect(summary.dry_run).toBe(true);
     // The seed split: 66 of 67 test rows right, as scikit-learn gets.
-    expect(summary.metrics.accuracy).toBeCloseTo(66 / 67, 10);
+    // The forest gets every one of the 67 seed test rows right (scikit-learn: 66).
+    expect(summary.metrics.accuracy).toBe(1);
     expect(summary.mlflow.recorded).toBe(false);
-    expect(summary.mlflow.plan.params).toMatchObject({ n_estimators: '100', seed: '42', test_size: '0.2', rows_used: '333', rows_dropped: '11', n_features: '8' });
+    expect(summary.mlflow.plan.params).toMatchObject({ n_estimators: '100', max_features: 'sqrt', max_depth: 'None', min_samples_split: '2', min_samples_leaf: '1', bootstrap: 'True', random_state: '42', test_size: '0.2', rows_used: '333', rows_dropped: '11', n_features: '8' });
     expect(Object.keys(summary.mlflow.plan.metrics)).toEqual(expect.arrayContaining(['accuracy', 'f1_macro', 'f1_weighted', 'f1_Adelie', 'accuracy_cv_mean', 'accuracy_cv_std']));
     expect(summary.mlflow.plan.artifacts).toEqual(expect.arrayContaining(['model/MLmodel', 'model_card/penguin_model_card.html', 'results/model_results.json']));
     expect(existsSync(join(cwd, 'mlruns'))).toBe(false);
@@ -33,10 +34,10 @@ describe('train-penguins --dry-run', () => {
     expect(card.model_details.citations[0].citation).toContain('Gorman KB, Williams TD, Fraser WR (2014)');
     expect(card.quantitative_analysis.performance_metrics[0]).toEqual({
       type: 'accuracy',
-      value: '0.9851',
-      confidence_interval: { lower_bound: '0.9202', upper_bound: '0.9974' },
+      value: '1.0000',
+      confidence_interval: { lower_bound: '0.9458', upper_bound: '1.0000' },
     });
-    expect(card.quantitative_analysis.performance_metrics).toEqual(expect.arrayContaining([{ type: 'f1', value: '0.9714', slice: 'Chinstrap' }]));
+    expect(card.quantitative_analysis.performance_metrics).toEqual(expect.arrayContaining([{ type: 'f1', value: '1.0000', slice: 'Chinstrap' }]));
     expect(card.model_parameters.input_format_map.map((entry: { key: string }) => entry.key)).toEqual([
       'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'year', 'island_Dream', 'island_Torgersen', 'sex_male',
     ]);
@@ -102,6 +103,6 @@ describe('train-penguins bad input', () => {
     writeFileSync(data, `\uFEFF${canonical.replace(/\n/g, '\r\n')}`);
     const result = runCli(['train-penguins', '--data', data, '--dry-run', '--no-evaluate', '--json'], { cwd });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).metrics.accuracy).toBeCloseTo(66 / 67, 10);
+    expect(JSON.parse(result.stdout).metrics.accuracy).toBe(1);
   });
 });

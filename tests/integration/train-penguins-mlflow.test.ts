@@ -41,7 +41,7 @@ async function readWithPython(uri: string, runId: string): Promise<any> {
 
 function expectPenguinRun(seen: any, summary: any): void {
   expect(seen.status).toBe('FINISHED');
-  expect(seen.params).toMatchObject({ n_estimators: '100', seed: '42', test_size: '0.2', rows_used: '333', rows_dropped: '11', cv_folds: '2', cv_repeats: '1' });
+  expect(seen.params).toMatchObject({ n_estimators: '100', random_state: '42', max_features: 'sqrt', test_size: '0.2', rows_used: '333', rows_dropped: '11', cv_folds: '2', cv_repeats: '1' });
   for (const [key, value] of Object.entries(summary.metrics as Record<string, number>)) expect(seen.metrics[key]).toBeCloseTo(value, 12);
   expect(seen.accuracy_steps).toEqual([[0, summary.metrics.accuracy]]);
   expect(seen.tags).toMatchObject({ 'mlflow.source.name': 'mlflow-mct train-penguins', model_version: '0.1.0', team: '29' });
@@ -93,7 +93,7 @@ describeWithServer('train-penguins recorded in MLflow', () => {
       expect(version.version).toBe('1');
       expect(version.runId).toBe(runId);
       expect(version.description).toContain('Penguin Species Classifier');
-      expect(version.description).toContain('| accuracy | 0.9851 (0.9202, 0.9974) |');
+      expect(version.description).toContain('| accuracy | 1.0000 (0.9458, 1.0000) |');
       expect(version.description).not.toContain('base64');
       expect(version.tags['mlflow-mct.card']).toBe(`runs:/${runId}/model_card/penguin_model_card.html`);
       const runInfo = await client.getRun(runId);

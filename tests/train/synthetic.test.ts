@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countClasses, loadPenguins, parsePenguinsCsv } from '../../src/train/data.js';
 import { syntheticPenguinsCsv } from '../../src/train/synthetic.js';
-import { fitBins } from '../../src/train/binning.js';
+import { buildTrainingMatrix, MAX_BINS } from '../../src/train/matrix.js';
 
 const basis = await loadPenguins();
 
@@ -35,7 +35,9 @@ describe('syntheticPenguinsCsv', () => {
 
   it('has more distinct values than a bin holds, so big data exercises quantile binning', () => {
     const data = parsePenguinsCsv(syntheticPenguinsCsv(basis, 5000, 1), 'synthetic.csv');
-    const bins = fitBins(data.X);
-    expect(Math.max(...bins.map((b) => b.thresholds.length + 1))).toBe(255);
+    const matrix = buildTrainingMatrix(data.X, data.y.map(() => 0), 1);
+    expect(matrix.exact).toContain(false);
+    expect(Math.max(...matrix.binValues.map((values) => values.length))).toBe(MAX_BINS);
+    expect(Math.max(...matrix.codes)).toBe(MAX_BINS - 1);
   });
 });

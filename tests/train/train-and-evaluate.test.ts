@@ -40,9 +40,9 @@ describe('trainAndEvaluate with the defaults (the seed recipe)', () => {
     expect(result.split.description).toMatch(/^train_test_split\(test_size=0.2, random_state=42\): 266 training \/ 67 test rows/);
   });
 
-  it('reaches the accuracy targets: test >= 0.97, cross-validated mean >= 0.98', () => {
-    expect(result.test.accuracy).toBeGreaterThanOrEqual(0.97);
-    expect(result.crossValidation!.metrics.accuracy.mean).toBeGreaterThanOrEqual(0.98);
+  it('reaches the accuracy targets: test >= 0.985 (scikit-learn: 66/67), cross-validated mean >= 0.984 (scikit-learn 0.989 - 0.005)', () => {
+    expect(result.test.accuracy).toBeGreaterThanOrEqual(66 / 67);
+    expect(result.crossValidation!.metrics.accuracy.mean).toBeGreaterThanOrEqual(0.989 - 0.005);
     expect(result.baseline).toMatchObject({ library: 'scikit-learn 1.2.1', testAccuracy: 66 / 67, crossValidationAccuracy: { mean: 0.98904, std: 0.01152 } });
     expect(result.baseline!.crossValidationScheme).toBe(result.crossValidation!.scheme);
   });
@@ -99,10 +99,9 @@ describe('trainAndEvaluate with other options', () => {
     const other = await trainAndEvaluate({ seed: 3, split: { stratify: true, testSize: 0.25 }, forest: { nEstimators: 10, maxDepth: 3 }, crossValidation: false });
     expect(other.split).toMatchObject({ method: 'stratified', seed: 3, testRows: 84, trainRows: 249 });
     expect(other.split.description).toMatch(/stratify=species/);
-    expect(other.hyperparameters).toMatchObject({ seed: 3, nEstimators: 10, maxDepth: 3 });
+    expect(other.hyperparameters).toMatchObject({ randomState: 3, nEstimators: 10, maxDepth: 3 });
     expect(other.crossValidation).toBeNull();
     expect(other.baseline).toBeNull();
-    expect(other.timings.crossValidationMs).toBeLessThan(50);
     const counts = other.data.classCounts.test;
     expect(counts).toEqual({ Adelie: 37, Chinstrap: 17, Gentoo: 30 });
   });

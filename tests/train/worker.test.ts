@@ -60,13 +60,15 @@ describe.skipIf(skipWithoutBuild)('worker threads from the built package (dist/,
     const dist = await load();
     const grower = dist.createTreeGrower(2);
     try {
-      const data = { X: [[0], [1], [2], [3]], y: [0, 1, 0, 1] };
-      const params = { maxFeatures: 1, samplesPerTree: 4, treeOptions: {} };
-      const failure = grower.grow(data, params, [{ index: 0, seed: 1 }, { index: 1, seed: -1 }, { index: 2, seed: 2 }]);
+      const { buildTrainingMatrix } = (await import(fileURLToPath(new URL('../../dist/train/matrix.js', import.meta.url)))) as typeof import('../../src/train/matrix.js');
+      const data = buildTrainingMatrix([[0], [1], [2], [3]], [0, 1, 0, 1], 2, true);
+      const settings = { maxFeatures: 1, maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, bootstrap: true };
+      const failure = grower.grow(data, settings, [{ index: 0, seed: 1 }, { index: 1, seed: -1 }, { index: 2, seed: 2 }], () => {});
       await expect(failure).rejects.toMatchObject({ name: 'RuntimeFailure', exitCode: 1 });
       await expect(failure).rejects.toThrow(/growing a tree failed: a seed must be an integer/);
-      const trees = await grower.grow(data, params, [{ index: 0, seed: 1 }, { index: 1, seed: 2 }]);
-      expect(trees.map((tree) => tree.index)).toEqual([0, 1]);
+      const grown: number[] = [];
+      await grower.grow(data, settings, [{ index: 0, seed: 1 }, { index: 1, seed: 2 }], (tree) => grown.push(tree.index));
+      expect(grown.sort()).toEqual([0, 1]);
     } finally {
       await grower.close();
     }

@@ -1,4 +1,4 @@
-import type { TrainingResult } from '../../train/index.js';
+import { sklearnParam, type TrainingResult } from '../../train/index.js';
 import type { Lang } from '../labels.js';
 import type { Graphic, ModelCard, PerformanceMetric } from '../schema.js';
 
@@ -72,7 +72,7 @@ const TEXTS: Record<Lang, PenguinTexts> = {
       ].join(' '),
     architecture: (result) => {
       const h = result.hyperparameters;
-      return `Random forest of ${h.nEstimators} CART trees (${h.learner}), max_depth=${h.maxDepth ?? 'None'}, ${Math.round(h.maxFeatures * 100)}% of the features per tree, ${h.samplesPerTree} bootstrap rows per tree, at most ${h.maxBins} thresholds per feature, seed ${h.seed}.`;
+      return `Random forest of ${h.nEstimators} CART trees (Gini), scikit-learn's RandomForestClassifier algorithm: bootstrap=${sklearnParam(h.bootstrap)}, max_features=${sklearnParam(h.maxFeatures)} (${h.featuresPerSplit} of ${result.data.featureNames.length} features drawn at each split), max_depth=${sklearnParam(h.maxDepth)}, min_samples_split=${h.minSamplesSplit}, min_samples_leaf=${h.minSamplesLeaf}, random_state=${h.randomState}; class probabilities averaged over the trees.`;
     },
     input: (result) => `${result.data.featureNames.length} numeric features, one row per penguin (categorical columns one-hot encoded as pandas get_dummies(drop_first=True) does).`,
     output: (result) => `The predicted species, one of ${result.data.classes.join(', ')}.`,
@@ -124,7 +124,7 @@ const TEXTS: Record<Lang, PenguinTexts> = {
       ].join(' '),
     architecture: (result) => {
       const h = result.hyperparameters;
-      return `Bosque aleatorio de ${h.nEstimators} árboles CART (${h.learner}), max_depth=${h.maxDepth ?? 'None'}, ${Math.round(h.maxFeatures * 100)}% de las variables por árbol, ${h.samplesPerTree} filas bootstrap por árbol, como máximo ${h.maxBins} umbrales por variable, semilla ${h.seed}.`;
+      return `Bosque aleatorio de ${h.nEstimators} árboles CART (Gini), el algoritmo de RandomForestClassifier de scikit-learn: bootstrap=${sklearnParam(h.bootstrap)}, max_features=${sklearnParam(h.maxFeatures)} (${h.featuresPerSplit} de ${result.data.featureNames.length} variables sorteadas en cada división), max_depth=${sklearnParam(h.maxDepth)}, min_samples_split=${h.minSamplesSplit}, min_samples_leaf=${h.minSamplesLeaf}, random_state=${h.randomState}; probabilidades de clase promediadas entre los árboles.`;
     },
     input: (result) => `${result.data.featureNames.length} variables numéricas, una fila por pingüino (las columnas categóricas codificadas como pandas get_dummies(drop_first=True)).`,
     output: (result) => `La especie predicha: ${result.data.classes.join(', ')}.`,

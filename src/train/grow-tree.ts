@@ -1,0 +1,348 @@
+/**
+ * Grows one tree of the forest the way scikit-learn's `RandomForestClassifier` does: a bootstrap
+ * sample of the rows (as sample weights), then depth-first best-first-found Gini splits over a
+ * fresh random draw of `maxFeatures` features at every node, until leaves are pure or a limit
+ * stops them.
+ *
+ * Fast by construction: the rows of a node are a contiguous range of one index array that is
+ * partitioned in place (no copies), and a feature's candidate thresholds are scored from one class
+ * histogram of the node's byte codes, swept once (no pass per threshold).
+ */
+import { LEAF, type FlatTree } from './flat-tree.js';
+import { MAX_BINS, lastAtMost, type TrainingMatrix } from './matrix.js';
+import { RandomState } from './random.js';
+
+export interface TreeSettings {
+  /** Features drawn per split (already resolved to a count). */
+  maxFeatures: number;
+  /** `Infinity` for no limit. */
+  maxDepth: number;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  bootstrap: boolean;
+}
+
+export interface TreeTask {
+  index: number;
+  /** The tree's `random_state`: its bootstrap rows and its feature draws. */
+  seed: number;
+}
+
+export interface GrownTree {
+  index: number;
+  tree: FlatTree;
+  /** Mean decrease in impurity per feature, normalized to sum 1; `null` for a tree without a split. */
+  importance: Float64Array | null;
+  /** Rows left out of the bootstrap sample, and this tree's class probabilities for each (row-major). */
+  outOfBag: { rows: Int32Array; probabilities: Float64Array };
+}
+
+/** scikit-learn's `EPSILON`: a node this pure is a leaf. */
+const PURE = 2.220446049250313e-16;
+
+
+/**
+ * Working memory of the grower, kept between trees of the same shape: typed arrays live outside
+ * the JS heap, and allocating them per tree made garbage collection the largest cost on small data.
+ */
+interface Scratch {
+  rows: number;
+  features: number;
+  classCount: number;
+  weights: Uint32Array;
+  samples: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+  splitCode: Int32Array;
+  order: Int32Array;
+  histogram: Float64Array;
+  binRows: Int32Array;
+  leftWeights: Float64Array;
+  bestLeft: Float64Array;
+  /** Pending nodes, depth-first: range, depth, parent link, and class weights (`classCount` each). */
+  stackStart: Int32Array;
+  stackEnd: Int32Array;
+  stackDepth: Int32Array;
+  stackParent: Int32Array;
+  stackWeights: Float64Array;
+}
+
+let cached: Scratch | undefined;
+
+function scratchFor(rows: number, features: number, classCount: number): Scratch {
+  if (cached && cached.rows === rows && cached.features === features && cached.classCount === classCount) return cached;
+  // A tree over at most `rows` distinct rows has at most 2 * rows - 1 nodes; the stack holds at most one pending node per level.
+  const capacity = Math.max(1, 2 * rows);
+  cached = {
+    rows,
+    features,
+    classCount,
+    weights: new Uint32Array(rows),
+    samples: new Int32Array(rows),
+    feature: new Int32Array(capacity),
+    threshold: new Float64Array(capacity),
+    left: new Int32Array(capacity),
+    right: new Int32Array(capacity),
+    value: new Float64Array(capacity * classCount),
+    splitCode: new Int32Array(capacity),
+    order: new Int32Array(features),
+    histogram: new Float64Array(MAX_BINS * classCount),
+    binRows: new Int32Array(MAX_BINS),
+    leftWeights: new Float64Array(classCount),
+    bestLeft: new Float64Array(classCount),
+    stackStart: new Int32Array(capacity),
+    stackEnd: new Int32Array(capacity),
+    stackDepth: new Int32Array(capacity),
+    stackParent: new Int32Array(capacity),
+    stackWeights: new Float64Array(capacity * classCount),
+  };
+  return cached;
+}
+
+/** How many times each row is in the tree's bootstrap sample: scikit-learn's draws for the same seed. */
+export function drawBootstrap(weights: Uint32Array, seed: number, bootstrap: boolean): void {
+  if (!bootstrap) {
+    weights.fill(1);
+    return;
+  }
+  weights.fill(0);
+  const rows = weights.length;
+  const rng = new RandomState(seed);
+  for (let i = 0; i < rows; i++) weights[rng.randint(0, rows)]! += 1;
+}
+
+export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSettings): GrownTree {
+  const { rows: n, features: d, classCount: K, codes, labels } = data;
+  const scratch = scratchFor(n, d, K);
+  const { weights, samples, feature, threshold, left, right, value, splitCode, order, histogram, binRows, leftWeights, bestLeft } = scratch;
+  const { stackStart, stackEnd, stackDepth, stackParent, stackWeights } = scratch;
+  drawBootstrap(weights, task.seed, settings.bootstrap);
+  const rng = new XorShift(task.seed ^ 0x5bd1e995);
+
+  let sampleCount = 0;
+  for (let i = 0; i < n; i++) if (weights[i]! > 0) samples[sampleCount++] = i;
+  for (let f = 0; f < d; f++) order[f] = f;
+  const importance = new Float64Array(d);
+  const nodeWeights = new Float64Array(K);
+  let nodes = 0;
+
+  let top = 0;
+  stackStart[0] = 0;
+  stackEnd[0] = sampleCount;
+  stackDepth[0] = 0;
+  stackParent[0] = -1;
+  stackWeights.fill(0, 0, K);
+  for (let j = 0; j < sampleCount; j++) stackWeights[labels[samples[j]!]!]! += weights[samples[j]!]!;
+  top = 1;
+
+  while (top > 0) {
+    top--;
+    const start = stackStart[top]!;
+    const end = stackEnd[top]!;
+    const depth = stackDepth[top]!;
+    const parent = stackParent[top]!;
+    for (let k = 0; k < K; k++) nodeWeights[k] = stackWeights[top * K + k]!;
+    const id = nodes++;
+    // A parent link is stored as parent * 2 + side (0 left, 1 right).
+    if (parent >= 0) ((parent & 1) === 0 ? left : right)[parent >> 1] = id;
+    feature[id] = LEAF;
+    left[id] = LEAF;
+    right[id] = LEAF;
+    value.set(nodeWeights, id * K);
+    const nodeTotal = sum(nodeWeights);
+    const nodeImpurity = gini(nodeWeights, nodeTotal);
+    const nodeRows = end - start;
+    if (depth >= settings.maxDepth || nodeRows < settings.minSamplesSplit || nodeRows < 2 * settings.minSamplesLeaf || nodeImpurity <= PURE) continue;
+
+    let bestProxy = -Infinity;
+    let bestFeature = -1;
+    let bestBin = -1;
+    let bestThreshold = 0;
+    let found = 0;
+    for (let i = 0; i < d && found < settings.maxFeatures; i++) {
+      const j = i + rng.below(d - i);
+      const f = order[j]!;
+      order[j] = order[i]!;
+      order[i] = f;
+
+      const column = f * n;
+      let lowBin = MAX_BINS;
+      let highBin = -1;
+      for (let r = start; r < end; r++) {
+        const row = samples[r]!;
+        const bin = codes[column + row]!;
+        histogram[bin * K + labels[row]!]! += weights[row]!;
+        binRows[bin]! += 1;
+        if (bin < lowBin) lowBin = bin;
+        if (bin > highBin) highBin = bin;
+      }
+      if (lowBin === highBin) {
+        clear(histogram, binRows, lowBin, highBin, K);
+        continue; // a constant feature does not count towards maxFeatures, as in scikit-learn
+      }
+      found++;
+
+      leftWeights.fill(0);
+      let leftTotal = 0;
+      let leftRows = 0;
+      let improved = false;
+      for (let bin = lowBin; bin < highBin; bin++) {
+        if (binRows[bin] === 0) continue;
+        for (let k = 0; k < K; k++) {
+          const w = histogram[bin * K + k]!;
+          leftWeights[k]! += w;
+          leftTotal += w;
+        }
+        leftRows += binRows[bin]!;
+        if (leftRows < settings.minSamplesLeaf || nodeRows - leftRows < settings.minSamplesLeaf) continue;
+        const rightTotal = nodeTotal - leftTotal;
+        let leftSquares = 0;
+        let rightSquares = 0;
+        for (let k = 0; k < K; k++) {
+          const l = leftWeights[k]!;
+          const r = nodeWeights[k]! - l;
+          leftSquares += l * l;
+          rightSquares += r * r;
+        }
+        // scikit-learn's Gini proxy: the split maximizing it minimizes the children's weighted impurity.
+        const proxy = leftSquares / leftTotal + rightSquares / rightTotal;
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          bestFeature = f;
+          bestBin = bin;
+          bestLeft.set(leftWeights);
+          improved = true;
+        }
+      }
+      if (improved) {
+        let next = bestBin + 1;
+        while (binRows[next] === 0) next++;
+        bestThreshold = splitThreshold(data.binValues[f]!, data.exact[f]!, bestBin, next);
+      }
+      clear(histogram, binRows, lowBin, highBin, K);
+    }
+    if (bestFeature < 0) continue;
+
+    const leftTotal = sum(bestLeft);
+    const rightTotal = nodeTotal - leftTotal;
+    // The right child's weights go on the stack first, so the left child is grown first.
+    for (let k = 0; k < K; k++) stackWeights[top * K + k] = nodeWeights[k]! - bestLeft[k]!;
+    const rightImpurity = gini(stackWeights.subarray(top * K, (top + 1) * K), rightTotal);
+    importance[bestFeature]! += nodeTotal * nodeImpurity - leftTotal * gini(bestLeft, leftTotal) - rightTotal * rightImpurity;
+
+    // Partition the node's rows in place: codes <= bestBin first.
+    const column = bestFeature * n;
+    let low = start;
+    let high = end - 1;
+    while (low <= high) {
+      if (codes[column + samples[low]!]! <= bestBin) low++;
+      else {
+        const held = samples[low]!;
+        samples[low] = samples[high]!;
+        samples[high--] = held;
+      }
+    }
+    feature[id] = bestFeature;
+    threshold[id] = bestThreshold;
+    // The code every training row on the left side has, for walking the tree on codes (out-of-bag rows).
+    splitCode[id] = lastAtMost(data.binValues[bestFeature]!, bestThreshold);
+    stackStart[top] = low;
+    stackEnd[top] = end;
+    stackDepth[top] = depth + 1;
+    stackParent[top] = id * 2 + 1;
+    top++;
+    stackStart[top] = start;
+    stackEnd[top] = low;
+    stackDepth[top] = depth + 1;
+    stackParent[top] = id * 2;
+    stackWeights.set(bestLeft, top * K);
+    top++;
+  }
+
+  const tree: FlatTree = {
+    feature: feature.slice(0, nodes),
+    threshold: threshold.slice(0, nodes),
+    left: left.slice(0, nodes),
+    right: right.slice(0, nodes),
+    value: value.slice(0, nodes * K),
+  };
+  const totalImportance = sum(importance);
+  return {
+    index: task.index,
+    tree,
+    importance: totalImportance > 0 ? importance.map((v) => v / totalImportance) : null,
+    outOfBag: outOfBagProbabilities(data, weights, tree, splitCode.subarray(0, nodes)),
+  };
+}
+
+/**
+ * The threshold between the node's highest code on the left (`low`) and its lowest on the right
+ * (`high`): scikit-learn's midpoint between the two values when bins are exact (the lower value
+ * when the midpoint rounds up onto the upper one), else the left bin's upper cut.
+ */
+function splitThreshold(binValues: Float64Array, exact: boolean, low: number, high: number): number {
+  if (!exact) return binValues[low]!;
+  const a = binValues[low]!;
+  const b = binValues[high]!;
+  const middle = a / 2 + b / 2;
+  return middle === b || !Number.isFinite(middle) ? a : middle;
+}
+
+function outOfBagProbabilities(data: TrainingMatrix, weights: Uint32Array, tree: FlatTree, splitCode: Int32Array): GrownTree['outOfBag'] {
+  const { rows: n, classCount: K, codes } = data;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (weights[i] === 0) count++;
+  const rows = new Int32Array(count);
+  const probabilities = new Float64Array(count * K);
+  for (let i = 0, j = 0; i < n; i++) {
+    if (weights[i] !== 0) continue;
+    let node = 0;
+    while (tree.feature[node] !== LEAF) node = codes[tree.feature[node]! * n + i]! <= splitCode[node]! ? tree.left[node]! : tree.right[node]!;
+    let total = 0;
+    for (let k = 0; k < K; k++) total += tree.value[node * K + k]!;
+    for (let k = 0; k < K; k++) probabilities[j * K + k] = tree.value[node * K + k]! / total;
+    rows[j++] = i;
+  }
+  return { rows, probabilities };
+}
+
+function clear(histogram: Float64Array, binRows: Int32Array, low: number, high: number, K: number): void {
+  histogram.fill(0, low * K, (high + 1) * K);
+  binRows.fill(0, low, high + 1);
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
+}
+
+function gini(weights: Float64Array, total: number): number {
+  if (total <= 0) return 0;
+  let squares = 0;
+  for (let k = 0; k < weights.length; k++) squares += weights[k]! * weights[k]!;
+  return 1 - squares / (total * total);
+}
+
+/** Marsaglia's xorshift32: the per-split feature draws, cheap and deterministic for a seed. */
+class XorShift {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** An integer in [0, bound). */
+  below(bound: number): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return this.state % bound;
+  }
+}
+
