@@ -21,9 +21,9 @@ import { appendToArtifactUri, formatModelUri, parseModelUri } from '../mlflow/ur
 import type { Lang } from './labels.js';
 import { generativeCardDefaults } from './presets/generative.js';
 import type { Dataset, ModelCard, PerformanceMetric } from './schema.js';
+import { DATASET_CONTEXT_TAG, LOG_MODEL_HISTORY_TAG, NOTE_TAG, SOURCE_NAME_TAG } from '../mlflow/tags.js';
 
 /** The run tag MLflow 2 keeps a run's models in. */
-const LOG_MODEL_HISTORY = 'mlflow.log-model.history';
 
 export interface RunRecord {
   runId: string;
@@ -100,7 +100,7 @@ async function readMlmodel(client: MlflowClient, artifactUri: string): Promise<R
   const staging = await mkdtemp(join(tmpdir(), 'mlflow-mct-mlmodel-'));
   try {
     const file = join(staging, 'MLmodel');
-    await client.store.downloadArtifact(artifactUri, 'MLmodel', file);
+    await client.store.artifacts.downloadArtifact(artifactUri, 'MLmodel', file);
     const parsed = parseYaml(await readFile(file, 'utf8')) as unknown;
     return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
   } catch (error) {
@@ -127,7 +127,7 @@ async function readRunModels(client: MlflowClient, run: Run): Promise<LoggedMode
   for (const output of run.outputs.modelOutputs) {
     records.push(await loggedModelRecord(client, await client.getLoggedModel(output.modelId)));
   }
-  const history = run.data.tags[LOG_MODEL_HISTORY];
+  const history = run.data.tags[LOG_MODEL_HISTORY_TAG];
   if (history) {
     try {
       const entries = JSON.parse(history) as Array<Record<string, unknown>>;
@@ -418,7 +418,7 @@ function datasetOf(input: DatasetInput, lang: Lang): Dataset {
   } catch {
     rows = undefined;
   }
-  const context = input.tags['mlflow.data.context'];
+  const context = input.tags[DATASET_CONTEXT_TAG];
   const parts = [
     `${texts.dataDigest} ${dataset.digest}`,
     uri ? `${texts.dataSource} ${uri}` : undefined,
@@ -446,7 +446,7 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
   const texts = CARD_TEXTS[lang];
   const { run, registry, models } = record;
   const version = registry?.version;
-  const generative = run?.tags['mlflow.source.name'] === REGISTER_GENERATIVE_SOURCE;
+  const generative = run?.tags[SOURCE_NAME_TAG] === REGISTER_GENERATIVE_SOURCE;
   const defaults = generative && run ? generativeCardDefaults(lang, generativeFactsFromRun(version?.name ?? run.params.model_id ?? run.runId, run.params, run.tags)) : {};
 
   const references = [
@@ -458,7 +458,7 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
   const versionName = version?.version ?? run?.tags.model_version ?? run?.params.version;
   const versionDate = isoTime(version?.creationTimestamp ?? run?.startTime);
   const path = version?.source ?? models[0]?.location;
-  const overview = registry?.model?.description || run?.tags['mlflow.note.content'] || (run ? texts.overview(run) : undefined);
+  const overview = registry?.model?.description || run?.tags[NOTE_TAG] || (run ? texts.overview(run) : undefined);
   const name = version?.name ?? run?.runName ?? run?.runId;
 
   const params = run?.params ?? {};
@@ -493,7 +493,7 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
     ...(metrics.length > 0 ? { quantitative_analysis: { performance_metrics: metrics } } : {}),
   };
 
-  const { [LOG_MODEL_HISTORY]: _history, ...tags } = run?.tags ?? {};
+  const { [LOG_MODEL_HISTORY_TAG]: _history, ...tags } = run?.tags ?? {};
   const extensions = {
     mlflow: {
       tracking: record.tracking,
@@ -508,7 +508,7 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
               params: run.params,
               metrics: run.metrics,
               tags,
-              datasets: run.datasets.map((input) => ({ name: input.dataset.name, digest: input.dataset.digest, source: input.dataset.source, context: input.tags['mlflow.data.context'] ?? null })),
+              datasets: run.datasets.map((input) => ({ name: input.dataset.name, digest: input.dataset.digest, source: input.dataset.source, context: input.tags[DATASET_CONTEXT_TAG] ?? null })),
             },
           }
         : {}),

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { InputError, UsageError } from '../errors.js';
-import { MLFLOW_LIMITS } from '../mlflow/store.js';
+import { MLFLOW_LIMITS } from '../mlflow/store/limits.js';
 import type { ModelVersion } from '../mlflow/types.js';
 import { parseModelUri } from '../mlflow/uris.js';
 import { aliasTarget, listModelVersions, listRegisteredModels, showModelVersion } from '../registry/inspect.js';

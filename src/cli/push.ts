@@ -4,7 +4,7 @@ import { InputError, RuntimeFailure, UsageError } from '../errors.js';
 import { loadMlflowConfig } from '../mlflow/config.js';
 import { createStore } from '../mlflow/create-store.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri, localPathOf } from '../mlflow/file-store/index.js';
-import { RestStore } from '../mlflow/rest-store.js';
+import { RestStore } from '../mlflow/rest/index.js';
 import { ledgerTargetKey, pushLocalStore, type PushProgress, type PushSummary } from '../mlflow/push/index.js';
 import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
 

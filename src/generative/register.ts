@@ -17,8 +17,8 @@ import { InputError, UsageError } from '../errors.js';
 import { failRun } from '../mlflow/run-failure.js';
 import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
-import type { RestStore } from '../mlflow/rest-store.js';
-import { MLFLOW_LIMITS } from '../mlflow/store.js';
+import type { RestStore } from '../mlflow/rest/index.js';
+import { MLFLOW_LIMITS } from '../mlflow/store/limits.js';
 import type { Tags } from '../mlflow/types.js';
 import { canonicalStage, describePromotion, promoteVersion, type Promotion, type PromotionResult } from '../registry/promote.js';
 import { readHfModelFolder } from './hf-folder.js';
@@ -26,12 +26,12 @@ import { COMMIT_SHA, isValidRepoId, resolveHubRevision } from './hub.js';
 import { DEFAULT_MODEL_CLASS, DEFAULT_TOKENIZER_CLASS, TEXT_GENERATION_SIGNATURE, textGenerationFlavors, type TextGenerationSource } from './mlmodel.js';
 import { modelFileLayout, stageModelFiles, type ModelFile } from './model-files.js';
 import { generativeFacts, generativeRunParams, generativeRunTags } from './run-record.js';
+import { CARD_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 
 export const GENERATIVE_CARD_HTML = 'generative_model_card.html';
 export const DEFAULT_REGISTERED_NAME = 'gpt2-text-generator';
 export const DEFAULT_GENERATIVE_EXPERIMENT = 'generative-models';
 /** The model-version tag that points at the card files. */
-export const CARD_VERSION_TAG = 'mlflow-mct.card';
 
 export type ModelSelection =
   | { kind: 'hub'; modelId: string; revision?: string | undefined; modelClass?: string | undefined }
@@ -274,7 +274,7 @@ export async function registerGenerative(prepared: PreparedRegistration, recordi
       params: prepared.params,
     });
     const version = await client.registerModel(logged.modelUri, request.registeredName, {
-      tags: { task: prepared.params.task as string, 'mlflow-mct.run_id': runId },
+      tags: { task: prepared.params.task as string, [VERSION_RUN_TAG]: runId },
     });
     const changes = await versionChanges(client, version, { params: prepared.params, metrics: prepared.metrics }, request.lang);
     const runLink = runPageUrl(recording.location, experimentId, runId);
@@ -294,7 +294,7 @@ export async function registerGenerative(prepared: PreparedRegistration, recordi
     await client.setModelVersionTag(version.name, version.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${GENERATIVE_CARD_HTML}`);
     const promotions: PromotionResult[] = [];
     for (const promotion of request.promotions) promotions.push(await promoteVersion(client, version.name, version.version, promotion));
-    await client.setTag(runId, 'mlflow-mct.registered_version', `models:/${version.name}/${version.version}`);
+    await client.setTag(runId, REGISTERED_VERSION_TAG, `models:/${version.name}/${version.version}`);
     await client.endRun(runId, 'FINISHED');
     // Only a server store counts HTTP requests; a local store makes none.
     const store = client.store as Partial<Pick<RestStore, 'http'>>;

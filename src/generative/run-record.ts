@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { GenerativeModelFacts } from '../card/presets/generative.js';
 import type { Tags } from '../mlflow/types.js';
 import { TEXT_GENERATION_TASK, transformersFlavor, type TextGenerationSource } from './mlmodel.js';
+import { SOURCE_NAME_TAG, SOURCE_TYPE_TAG, USER_TAG } from '../mlflow/tags.js';
 
 /**
  * What a register-generative run records as params and tags, and the card facts read back from
@@ -74,9 +75,9 @@ export function generativeRunParams(source: TextGenerationSource): Record<string
 
 export function generativeRunTags(facts: GenerativeModelFacts, userTags: Tags): Tags {
   return {
-    'mlflow.source.name': REGISTER_GENERATIVE_SOURCE,
-    'mlflow.source.type': 'LOCAL',
-    'mlflow.user': username(),
+    [SOURCE_NAME_TAG]: REGISTER_GENERATIVE_SOURCE,
+    [SOURCE_TYPE_TAG]: 'LOCAL',
+    [USER_TAG]: username(),
     task: TEXT_GENERATION_TASK,
     ...(facts.license ? { license: facts.license } : {}),
     ...userTags,

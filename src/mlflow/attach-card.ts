@@ -181,7 +181,7 @@ export async function attachCardToMlflow(client: MlflowClient, request: CardAtta
         const paths: string[] = [];
         for (const file of action.files) {
           const target = joinArtifactPath(action.artifactPath, basename(file));
-          await client.store.uploadArtifact(model.artifactUri, target, file);
+          await client.store.artifacts.uploadArtifact(model.artifactUri, target, file);
           paths.push(target);
         }
         result.versionArtifacts = { owner: 'logged-model', id: version.modelId, paths };

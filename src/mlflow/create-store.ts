@@ -1,5 +1,5 @@
 /**
- * The one place that turns a configuration into a `TrackingStore`.
+ * The one place that turns a configuration into an `MlflowStore` (tracking, registry, artifacts).
  *
  * http(s) tracking URIs get a `RestStore`. No URI, a path or a `file:` URI get the local
  * `FileStore` (`./mlruns` by default, as MLflow); database URIs are refused with the way to use
@@ -9,9 +9,9 @@ import type { MlflowConfig } from './config.js';
 import { redactUri } from './config.js';
 import { MlflowUnsupportedStoreError } from './errors.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri } from './file-store/index.js';
-import type { RetryEvent } from './http.js';
-import { RestStore } from './rest-store.js';
-import type { TrackingStore } from './store.js';
+import { RestStore } from './rest/index.js';
+import type { RetryEvent } from './rest/http.js';
+import type { MlflowStore } from './store/index.js';
 
 export interface CreateStoreOptions {
   /** Told about each HTTP retry (e.g. printed with --verbose). */
@@ -20,7 +20,7 @@ export interface CreateStoreOptions {
 
 const DATABASE_SCHEMES = /^(sqlite|postgresql|postgres|mysql|mssql)(\+[a-z0-9]+)?:/i;
 
-export function createStore(config: MlflowConfig, options: CreateStoreOptions = {}): TrackingStore {
+export function createStore(config: MlflowConfig, options: CreateStoreOptions = {}): MlflowStore {
   const uri = config.trackingUri;
   if (uri === undefined) return new FileStore(DEFAULT_LOCAL_STORE);
   if (/^https?:\/\//i.test(uri)) {

@@ -16,12 +16,13 @@ import { createStore, type CreateStoreOptions } from './create-store.js';
 import { MlflowApiError, MlflowConnectionError } from './errors.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri } from './file-store/index.js';
 import { PushLedger } from './push/ledger.js';
-import type { TrackingStore } from './store.js';
+import type { MlflowStore } from './store/index.js';
+import type { TrackingStore } from './store/tracking.js';
 
 export type TrackingTargetKind = 'server' | 'local' | 'local-fallback';
 
 export interface TrackingTarget {
-  store: TrackingStore;
+  store: MlflowStore;
   kind: TrackingTargetKind;
   /** Where the runs go, safe to print: the server URL or the local directory. */
   location: string;
@@ -68,7 +69,7 @@ export async function openTrackingTarget(config: MlflowConfig, options: OpenTrac
   if (isLocalStoreUri(uri)) return localTarget(uri, 'local');
   const store = createStore(config, options);
   try {
-    await store.getCapabilities();
+    await store.tracking.getCapabilities();
   } catch (error) {
     if (!isOutage(error)) throw error;
     await store.close();
@@ -79,8 +80,8 @@ export async function openTrackingTarget(config: MlflowConfig, options: OpenTrac
 }
 
 /** The store with each run it creates noted in `created`. */
-function notingCreatedRuns(store: TrackingStore, created: string[]): TrackingStore {
-  return new Proxy(store, {
+function notingCreatedRuns(store: MlflowStore, created: string[]): MlflowStore {
+  const tracking = new Proxy(store.tracking, {
     get(target, property, receiver) {
       if (property === 'createRun') {
         return async (...args: Parameters<TrackingStore['createRun']>) => {
@@ -93,6 +94,7 @@ function notingCreatedRuns(store: TrackingStore, created: string[]): TrackingSto
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+  return { location: store.location, tracking, registry: store.registry, artifacts: store.artifacts, close: () => store.close() };
 }
 
 /**
@@ -104,7 +106,7 @@ function notingCreatedRuns(store: TrackingStore, created: string[]): TrackingSto
  */
 export async function recordWithFallback<T>(
   target: TrackingTarget,
-  record: (store: TrackingStore) => Promise<T>,
+  record: (store: MlflowStore) => Promise<T>,
   options: { localDir?: string } = {},
 ): Promise<{ result: T; target: TrackingTarget }> {
   if (target.kind !== 'server') return { result: await record(target.store), target };

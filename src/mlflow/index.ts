@@ -25,9 +25,11 @@ export type {
   SearchAllOptions,
 } from './client.js';
 export { createStore, type CreateStoreOptions } from './create-store.js';
-export { RestStore, REQUEST_MARKER_TAG, LOG_MODEL_HISTORY_TAG } from './rest-store.js';
-export { MLFLOW_LIMITS } from './store.js';
-export type * from './store.js';
+export { RestStore } from './rest/index.js';
+export { FileStore } from './file-store/index.js';
+export * from './tags.js';
+export { MLFLOW_LIMITS } from './store/index.js';
+export type * from './store/index.js';
 export type * from './types.js';
 export {
   DEFAULT_RETRY_POLICY,
@@ -42,7 +44,7 @@ export {
   type RetryPolicy,
   type TlsOptions,
 } from './config.js';
-export { MlflowHttpClient, type HttpStats, type RetryEvent } from './http.js';
+export { MlflowHttpClient, type HttpStats, type RetryEvent } from './rest/http.js';
 export * from './errors.js';
 export {
   appendToArtifactUri,

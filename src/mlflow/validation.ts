@@ -5,8 +5,8 @@
  * Also the packing of a large batch into requests within the server's limits.
  */
 import { MlflowValidationError } from './errors.js';
-import { toWireMetric } from './wire-metric.js';
-import type { LogBatchRequest, StoreLimits } from './store.js';
+import { toWireMetric } from './wire.js';
+import type { LogBatchRequest, StoreLimits } from './store/index.js';
 import type { DatasetInput, Metric, Param } from './types.js';
 
 // Python's `\w` is Unicode-aware: letters and numbers of any script, plus "_".

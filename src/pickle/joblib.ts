@@ -4,6 +4,7 @@ import { emulateStream, type EmulationContext, type EmulatorHooks } from './emul
 import type { InspectionLimits } from './limits.js';
 import { ARRAY_WRAPPER, dtypeInfo, elementCount } from './numpy.js';
 import { pickleFault, type ByteReader } from './reader.js';
+import type { Compression } from './report.js';
 import { asCount, dictGet, isInstanceOf, sequenceItems, type PyInstance } from './values.js';
 
 /**
@@ -12,7 +13,7 @@ import { asCount, dictGet, isInstanceOf, sequenceItems, type PyInstance } from '
  * outside the opcodes. Reading on past it as opcodes would desynchronise the parse.
  */
 
-export type Compression = 'none' | 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma' | 'lz4';
+export type { Compression };
 
 /** The compressions joblib writes, by magic prefix (joblib/compressor.py). */
 const MAGIC: ReadonlyArray<[Compression, readonly number[]]> = [

@@ -1,6 +1,8 @@
 import type { Verdict } from './globals.js';
-import type { Compression } from './joblib.js';
 import type { InspectionLimits } from './limits.js';
+
+/** How a joblib file is compressed (`joblib.ts` detects it). */
+export type Compression = 'none' | 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma' | 'lz4';
 
 /** What a static inspection of a pickle or joblib file found. Plain JSON data throughout. */
 export interface InspectionReport {

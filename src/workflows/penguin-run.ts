@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { DatasetInput, Tags } from '../mlflow/types.js';
 import type { MetricInput } from '../mlflow/client.js';
 import { sklearnParam, type TrainingResult } from '../train/index.js';
+import { DATASET_CONTEXT_TAG, GIT_COMMIT_TAG, SOURCE_NAME_TAG, SOURCE_TYPE_TAG, USER_TAG } from '../mlflow/tags.js';
 
 /**
  * What a train-penguins run records in MLflow, computed from the training result alone so that a
@@ -98,10 +99,10 @@ export function penguinRunContent(result: TrainingResult, context: PenguinRunCon
   ];
   const commit = gitCommit(context.cwd);
   const tags: Tags = {
-    'mlflow.source.name': SOURCE_NAME,
-    'mlflow.source.type': 'LOCAL',
-    'mlflow.user': username(),
-    ...(commit ? { 'mlflow.source.git.commit': commit } : {}),
+    [SOURCE_NAME_TAG]: SOURCE_NAME,
+    [SOURCE_TYPE_TAG]: 'LOCAL',
+    [USER_TAG]: username(),
+    ...(commit ? { [GIT_COMMIT_TAG]: commit } : {}),
     model_version: context.modelVersion,
     model_name: 'random_forest',
     model_framework: 'ml-random-forest',
@@ -123,7 +124,7 @@ export function penguinRunContent(result: TrainingResult, context: PenguinRunCon
       }),
       profile: JSON.stringify({ num_rows: result.data.rowsUsed, rows_dropped: result.data.rowsDropped, sha256: result.data.sha256 }),
     },
-    tags: { 'mlflow.data.context': 'training' },
+    tags: { [DATASET_CONTEXT_TAG]: 'training' },
   };
   return { params, metrics, tags, dataset };
 }

@@ -12,10 +12,11 @@ import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import { failRun } from '../mlflow/run-failure.js';
 import type { TrackingTarget } from '../mlflow/fallback.js';
-import type { RestStore } from '../mlflow/rest-store.js';
+import type { RestStore } from '../mlflow/rest/index.js';
 import type { Tags } from '../mlflow/types.js';
 import { trainAndEvaluate, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
 import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
+import { CARD_VERSION_TAG, DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 
 export const PENGUIN_CARD_HTML = 'penguin_model_card.html';
 export const MODEL_ARTIFACT_PATH = 'model';
@@ -69,7 +70,7 @@ export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRun
     params: content.params,
     metrics: Object.fromEntries(content.metrics.map(({ key, value }) => [key, value])),
     tags: content.tags,
-    dataset_input: { name: content.dataset.dataset.name, digest: content.dataset.dataset.digest, context: content.dataset.tags['mlflow.data.context'] },
+    dataset_input: { name: content.dataset.dataset.name, digest: content.dataset.dataset.digest, context: content.dataset.tags[DATASET_CONTEXT_TAG] },
     artifacts: [
       `${MODEL_ARTIFACT_PATH}/MLmodel`,
       `${MODEL_ARTIFACT_PATH}/${FOREST_FILE}`,
@@ -138,11 +139,11 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
     let registered: RecordedRun['registered'];
     if (request.registeredName) {
       const version = await client.registerModel(logged.modelUri, request.registeredName, {
-        tags: { 'mlflow-mct.model_version': request.modelVersion, 'mlflow-mct.run_id': runId },
+        tags: { [MODEL_VERSION_TAG]: request.modelVersion, [VERSION_RUN_TAG]: runId },
       });
       if (request.alias) await client.setAlias(request.registeredName, request.alias, version.version);
       registered = { name: request.registeredName, version: version.version, alias: request.alias };
-      await client.setTag(runId, 'mlflow-mct.registered_version', `models:/${request.registeredName}/${version.version}`);
+      await client.setTag(runId, REGISTERED_VERSION_TAG, `models:/${request.registeredName}/${version.version}`);
     }
 
     const runLink = (target.kind === 'server' ? runPageUrl(target.location, experimentId, runId) : undefined) ?? `runs:/${runId}`;
@@ -171,7 +172,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
       markdown: renderDescription(written.card, { lang: request.lang }),
     });
     if (registered) {
-      await client.setModelVersionTag(registered.name, registered.version, 'mlflow-mct.card', `runs:/${runId}/model_card/${PENGUIN_CARD_HTML}`);
+      await client.setModelVersionTag(registered.name, registered.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${PENGUIN_CARD_HTML}`);
     }
     await client.endRun(runId, 'FINISHED');
     // Only a server store counts HTTP requests; the local store makes none.

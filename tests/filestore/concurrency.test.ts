@@ -153,9 +153,9 @@ describe('one local store, several writers', () => {
     await utimes(leftover, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
 
     const started = Date.now();
-    const id = await store.createExperiment({ name: 'after-crash' });
+    const id = await store.tracking.createExperiment({ name: 'after-crash' });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect((await store.getExperiment(id)).name).toBe('after-crash');
+    expect((await store.tracking.getExperiment(id)).name).toBe('after-crash');
 
     await new FileStore(store.root).ensureReady();
     const rootFiles = await readdir(store.root);
@@ -166,9 +166,9 @@ describe('one local store, several writers', () => {
     const store = new FileStore(join(dir, 'mlruns'), { lock: { waitMs: 300 } });
     await store.ensureReady();
     await writeFile(join(store.root, '.mlflow-mct.lock'), JSON.stringify({ pid: process.pid, host: hostname(), token: 'busy', since: Date.now() }));
-    const error = await store.createExperiment({ name: 'blocked' }).catch((caught: unknown) => caught);
+    const error = await store.tracking.createExperiment({ name: 'blocked' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(FileStoreLockedError);
     expect((error as Error).message).toContain(`process ${process.pid}`);
-    await expect(store.getExperimentByName('blocked')).resolves.toBeUndefined();
+    await expect(store.tracking.getExperimentByName('blocked')).resolves.toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlflowClient } from '../../src/mlflow/client.js';
-import type { TrackingStore } from '../../src/mlflow/store.js';
+import type { MlflowStore } from '../../src/mlflow/store/index.js';
 import type { DatasetInput, Metric } from '../../src/mlflow/types.js';
 
 export interface ExampleRun {
@@ -47,7 +47,7 @@ export interface ExampleOptions {
 
 const T0 = 1_700_000_000_000;
 
-export async function writeExampleRun(store: TrackingStore, options: ExampleOptions): Promise<ExampleRun> {
+export async function writeExampleRun(store: MlflowStore, options: ExampleOptions): Promise<ExampleRun> {
   const client = new MlflowClient(store);
   const steps = options.steps ?? 5;
   const experimentId = await client.getOrCreateExperiment(options.experimentName, { tags: { team: 'governance' } });

@@ -37,25 +37,25 @@ async function runWith(experimentId: string, name: string, metrics: Record<strin
 
 describe('FileStore', () => {
   it('answers missing and duplicate things with the typed errors of a server', async () => {
-    await expect(store.getRun('0123456789abcdef0123456789abcdef')).rejects.toBeInstanceOf(MlflowNotFoundError);
-    await expect(store.getExperiment('42')).rejects.toBeInstanceOf(MlflowNotFoundError);
-    await expect(store.getLoggedModel('m-0123456789abcdef0123456789abcdef')).rejects.toBeInstanceOf(MlflowNotFoundError);
-    await expect(store.getRegisteredModel('nope')).rejects.toBeInstanceOf(MlflowNotFoundError);
-    await expect(store.getExperimentByName('nope')).resolves.toBeUndefined();
-    await store.createExperiment({ name: 'twice' });
-    await expect(store.createExperiment({ name: 'twice' })).rejects.toBeInstanceOf(MlflowAlreadyExistsError);
-    await store.createRegisteredModel({ name: 'model' });
-    await expect(store.createRegisteredModel({ name: 'model' })).rejects.toBeInstanceOf(MlflowAlreadyExistsError);
+    await expect(store.tracking.getRun('0123456789abcdef0123456789abcdef')).rejects.toBeInstanceOf(MlflowNotFoundError);
+    await expect(store.tracking.getExperiment('42')).rejects.toBeInstanceOf(MlflowNotFoundError);
+    await expect(store.tracking.getLoggedModel('m-0123456789abcdef0123456789abcdef')).rejects.toBeInstanceOf(MlflowNotFoundError);
+    await expect(store.registry.getRegisteredModel('nope')).rejects.toBeInstanceOf(MlflowNotFoundError);
+    await expect(store.tracking.getExperimentByName('nope')).resolves.toBeUndefined();
+    await store.tracking.createExperiment({ name: 'twice' });
+    await expect(store.tracking.createExperiment({ name: 'twice' })).rejects.toBeInstanceOf(MlflowAlreadyExistsError);
+    await store.registry.createRegisteredModel({ name: 'model' });
+    await expect(store.registry.createRegisteredModel({ name: 'model' })).rejects.toBeInstanceOf(MlflowAlreadyExistsError);
   });
 
   it('numbers experiments from 1 after Default (0)', async () => {
-    expect(await store.createExperiment({ name: 'a' })).toBe('1');
-    expect(await store.createExperiment({ name: 'b' })).toBe('2');
-    expect((await store.getExperiment('0')).name).toBe('Default');
+    expect(await store.tracking.createExperiment({ name: 'a' })).toBe('1');
+    expect(await store.tracking.createExperiment({ name: 'b' })).toBe('2');
+    expect((await store.tracking.getExperiment('0')).name).toBe('Default');
   });
 
   it('keeps params immutable and stores a repeated batch once', async () => {
-    const experimentId = await store.createExperiment({ name: 'e' });
+    const experimentId = await store.tracking.createExperiment({ name: 'e' });
     const runId = await runWith(experimentId, 'r', {}, { lr: '0.1' });
     await client.logParam(runId, 'lr', '0.1');
     await expect(client.logParam(runId, 'lr', '0.2')).rejects.toBeInstanceOf(MlflowInvalidRequestError);
@@ -66,16 +66,16 @@ describe('FileStore', () => {
   });
 
   it('refuses keys that would leave their directory, and writes nothing', async () => {
-    const experimentId = await store.createExperiment({ name: 'e' });
-    const run = await store.createRun({ experimentId, startTime: 1 });
-    await expect(store.logBatch(run.info.runId, { metrics: [], params: [{ key: '../../escape', value: 'x' }], tags: [] })).rejects.toBeInstanceOf(MlflowValidationError);
-    await expect(store.setTag(run.info.runId, '/abs', 'x')).rejects.toBeInstanceOf(MlflowValidationError);
+    const experimentId = await store.tracking.createExperiment({ name: 'e' });
+    const run = await store.tracking.createRun({ experimentId, startTime: 1 });
+    await expect(store.tracking.logBatch(run.info.runId, { metrics: [], params: [{ key: '../../escape', value: 'x' }], tags: [] })).rejects.toBeInstanceOf(MlflowValidationError);
+    await expect(store.tracking.setTag(run.info.runId, '/abs', 'x')).rejects.toBeInstanceOf(MlflowValidationError);
     expect(await readdir(join(store.root, experimentId))).toEqual(expect.not.arrayContaining(['escape']));
     expect(await readdir(dir)).toEqual(['mlruns']);
   });
 
   it('searches runs with MLflow filter strings, order and pages', async () => {
-    const experimentId = await store.createExperiment({ name: 'search' });
+    const experimentId = await store.tracking.createExperiment({ name: 'search' });
     await runWith(experimentId, 'alpha-1', { acc: 0.9 }, { seed: '1' }, { 'team.name': 'ml' });
     await runWith(experimentId, 'alpha-2', { acc: 0.7 }, { seed: '2' }, { 'team.name': "o'brien" });
     await runWith(experimentId, 'beta', { acc: 0.95 }, { seed: '1' });
@@ -86,49 +86,49 @@ describe('FileStore', () => {
     expect(await names("tags.`team.name` = 'o\\'brien'")).toEqual(['alpha-2']);
     expect(await names("run_name IN ('beta', 'alpha-2')", ['run_name'])).toEqual(['alpha-2', 'beta']);
     expect(await names("tags.\"team.name\" ILIKE 'ML'")).toEqual(['alpha-1']);
-    const first = await store.searchRuns({ experimentIds: [experimentId], maxResults: 2, orderBy: ['run_name ASC'] });
-    const second = await store.searchRuns({ experimentIds: [experimentId], maxResults: 2, orderBy: ['run_name ASC'], pageToken: first.nextPageToken });
+    const first = await store.tracking.searchRuns({ experimentIds: [experimentId], maxResults: 2, orderBy: ['run_name ASC'] });
+    const second = await store.tracking.searchRuns({ experimentIds: [experimentId], maxResults: 2, orderBy: ['run_name ASC'], pageToken: first.nextPageToken });
     expect([...first.items, ...second.items].map((run) => run.info.runName)).toEqual(['alpha-1', 'alpha-2', 'beta']);
     expect(second.nextPageToken).toBeUndefined();
     await expect(names('metrics.acc >> 1')).rejects.toBeInstanceOf(MlflowValidationError);
   });
 
   it('moves a deleted experiment to .trash with its runs deleted, and keeps its name taken', async () => {
-    const experimentId = await store.createExperiment({ name: 'gone' });
+    const experimentId = await store.tracking.createExperiment({ name: 'gone' });
     const runId = await runWith(experimentId, 'r', { acc: 1 }, {});
-    await store.deleteExperiment(experimentId);
+    await store.tracking.deleteExperiment(experimentId);
     expect(await readdir(join(store.root, '.trash'))).toEqual([experimentId]);
-    expect((await store.getExperimentByName('gone'))?.lifecycleStage).toBe('deleted');
-    expect((await store.getRun(runId)).info.lifecycleStage).toBe('deleted');
-    await expect(store.createExperiment({ name: 'gone' })).rejects.toBeInstanceOf(MlflowAlreadyExistsError);
-    await expect(store.createRun({ experimentId, startTime: 1 })).rejects.toBeInstanceOf(MlflowInvalidRequestError);
-    await expect(store.deleteExperiment('0')).rejects.toBeInstanceOf(MlflowInvalidRequestError);
+    expect((await store.tracking.getExperimentByName('gone'))?.lifecycleStage).toBe('deleted');
+    expect((await store.tracking.getRun(runId)).info.lifecycleStage).toBe('deleted');
+    await expect(store.tracking.createExperiment({ name: 'gone' })).rejects.toBeInstanceOf(MlflowAlreadyExistsError);
+    await expect(store.tracking.createRun({ experimentId, startTime: 1 })).rejects.toBeInstanceOf(MlflowInvalidRequestError);
+    await expect(store.tracking.deleteExperiment('0')).rejects.toBeInstanceOf(MlflowInvalidRequestError);
   });
 
   it('never gives a deleted version number again, and archives on transition', async () => {
     await client.createRegisteredModel('reg');
     const source = 'file:///somewhere/model';
-    const v1 = await store.createModelVersion({ name: 'reg', source });
-    const v2 = await store.createModelVersion({ name: 'reg', source });
-    await store.setRegisteredModelAlias('reg', 'champion', v2.version);
-    await store.deleteModelVersion('reg', v2.version);
-    expect((await store.getRegisteredModel('reg')).aliases).toEqual({});
-    const v3 = await store.createModelVersion({ name: 'reg', source });
+    const v1 = await store.registry.createModelVersion({ name: 'reg', source });
+    const v2 = await store.registry.createModelVersion({ name: 'reg', source });
+    await store.registry.setRegisteredModelAlias('reg', 'champion', v2.version);
+    await store.registry.deleteModelVersion('reg', v2.version);
+    expect((await store.registry.getRegisteredModel('reg')).aliases).toEqual({});
+    const v3 = await store.registry.createModelVersion({ name: 'reg', source });
     expect([v1.version, v2.version, v3.version]).toEqual(['1', '2', '3']);
-    await expect(store.getModelVersion('reg', '2')).rejects.toBeInstanceOf(MlflowNotFoundError);
+    await expect(store.registry.getModelVersion('reg', '2')).rejects.toBeInstanceOf(MlflowNotFoundError);
 
-    await store.transitionModelVersionStage('reg', '1', 'production', false);
-    await store.transitionModelVersionStage('reg', '3', 'Production', true);
-    expect((await store.getModelVersion('reg', '1')).currentStage).toBe('Archived');
-    expect((await store.getLatestVersions('reg', ['Production'])).map((version) => version.version)).toEqual(['3']);
+    await store.registry.transitionModelVersionStage('reg', '1', 'production', false);
+    await store.registry.transitionModelVersionStage('reg', '3', 'Production', true);
+    expect((await store.registry.getModelVersion('reg', '1')).currentStage).toBe('Archived');
+    expect((await store.registry.getLatestVersions('reg', ['Production'])).map((version) => version.version)).toEqual(['3']);
 
-    await store.renameRegisteredModel('reg', 'renamed');
-    expect((await store.getModelVersion('renamed', '3')).name).toBe('renamed');
-    await expect(store.getRegisteredModel('reg')).rejects.toBeInstanceOf(MlflowNotFoundError);
+    await store.registry.renameRegisteredModel('reg', 'renamed');
+    expect((await store.registry.getModelVersion('renamed', '3')).name).toBe('renamed');
+    await expect(store.registry.getRegisteredModel('reg')).rejects.toBeInstanceOf(MlflowNotFoundError);
   });
 
   it('leaves only what MLflow expects at the store root: experiments, .trash, models and files', async () => {
-    const experimentId = await store.createExperiment({ name: 'e' });
+    const experimentId = await store.tracking.createExperiment({ name: 'e' });
     await runWith(experimentId, 'r', { acc: 1 }, { a: 'b' });
     const entries = await readdir(store.root, { withFileTypes: true });
     const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();

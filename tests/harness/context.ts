@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, inject, it } from 'vitest';
 import { MlflowClient } from '../../src/mlflow/client.js';
 import { loadMlflowConfig, type MlflowConfig } from '../../src/mlflow/config.js';
-import { RestStore } from '../../src/mlflow/rest-store.js';
+import { RestStore } from '../../src/mlflow/rest/index.js';
 import type { MlflowServerInfo } from './mlflow-server.js';
 
 const provided = inject('mlflowServer');

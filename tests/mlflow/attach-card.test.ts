@@ -87,8 +87,8 @@ describeWithServer('attaching a card to MLflow', () => {
   it('puts the files on the LoggedModel when a version has no run (MLflow 3)', async () => {
     if (server().major < 3) return;
     const experimentId = await client.createExperiment(uniqueName('exp-card-lm'));
-    const model = await client.store.createLoggedModel({ experimentId, name: 'no-run' });
-    await client.store.finalizeLoggedModel(model.modelId, 'LOGGED_MODEL_READY');
+    const model = await client.store.tracking.createLoggedModel({ experimentId, name: 'no-run' });
+    await client.store.tracking.finalizeLoggedModel(model.modelId, 'LOGGED_MODEL_READY');
     const name = uniqueName('card-lm');
     const version = await client.registerModel(`models:/${model.modelId}`, name);
     expect(version.runId).toBeUndefined();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describeConfig, loadMlflowConfig, redactUri } from '../../src/mlflow/config.js';
 import { createStore } from '../../src/mlflow/create-store.js';
 import { MlflowConfigError, MlflowUnsupportedStoreError } from '../../src/mlflow/errors.js';
-import { RestStore } from '../../src/mlflow/rest-store.js';
+import { RestStore } from '../../src/mlflow/rest/index.js';
 
 const NO_FILE = { credentialsFile: '/nonexistent/credentials' };
 

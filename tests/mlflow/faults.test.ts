@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { MlflowClient } from '../../src/mlflow/client.js';
 import { MlflowApiError, MlflowConnectionError } from '../../src/mlflow/errors.js';
-import { LOG_MODEL_HISTORY_TAG, REQUEST_MARKER_TAG } from '../../src/mlflow/rest-store.js';
+import { LOG_MODEL_HISTORY_TAG, REQUEST_MARKER_TAG } from '../../src/mlflow/tags.js';
 import type { RetryPolicy } from '../../src/mlflow/config.js';
 import { describeWithServer, scratchDir, server, testClient, uniqueName } from '../harness/context.js';
 import { FaultProxy, type Fault } from '../harness/fault-proxy.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { MlflowModelLoggingError, MlflowNotFoundError } from '../../src/mlflow/errors.js';
-import { LOG_MODEL_HISTORY_TAG } from '../../src/mlflow/rest-store.js';
+import { LOG_MODEL_HISTORY_TAG } from '../../src/mlflow/tags.js';
 import { describeWithServer, scratchDir, server, testClient, uniqueName } from '../harness/context.js';
 import { pythonReadback } from '../harness/python-readback.js';
 

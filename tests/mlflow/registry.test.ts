@@ -5,7 +5,7 @@ import {
   MlflowNotFoundError,
   MlflowValidationError,
 } from '../../src/mlflow/errors.js';
-import { REQUEST_MARKER_TAG } from '../../src/mlflow/rest-store.js';
+import { REQUEST_MARKER_TAG } from '../../src/mlflow/tags.js';
 import { describeWithServer, testClient, uniqueName } from '../harness/context.js';
 
 describeWithServer('Model Registry against a real MLflow server', () => {
@@ -69,7 +69,7 @@ describeWithServer('Model Registry against a real MLflow server', () => {
       MlflowValidationError,
     );
     const noRetries = testClient({ retry: { maxRetries: 0, backoffFactor: 0, backoffJitter: 0, backoffMax: 0, respectRetryAfter: true } });
-    await expect(noRetries.store.transitionModelVersionStage(name, '1', 'Archived', true)).rejects.toMatchObject({
+    await expect(noRetries.store.registry.transitionModelVersionStage(name, '1', 'Archived', true)).rejects.toMatchObject({
       errorCode: 'INTERNAL_ERROR',
       httpStatus: 500,
     });
@@ -102,7 +102,7 @@ describeWithServer('Model Registry against a real MLflow server', () => {
       await expect(client.setAlias(name, bad, 1)).rejects.toBeInstanceOf(MlflowValidationError);
     }
     // The server refuses them too, typed by error_code.
-    await expect(client.store.setRegisteredModelAlias(name, 'latest', '1')).rejects.toMatchObject({ errorCode: 'INVALID_PARAMETER_VALUE' });
+    await expect(client.store.registry.setRegisteredModelAlias(name, 'latest', '1')).rejects.toMatchObject({ errorCode: 'INVALID_PARAMETER_VALUE' });
     // MLflow reports an unknown alias as an invalid parameter, not as a missing resource.
     await expect(client.getModelVersionByAlias(name, 'unknown')).rejects.toBeInstanceOf(MlflowInvalidRequestError);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../../src/mlflow/config.js';
-import { backoffDelayMs, buildQuery, parseRetryAfter } from '../../src/mlflow/http.js';
+import { backoffDelayMs, buildQuery, parseRetryAfter } from '../../src/mlflow/rest/http.js';
 
 describe('retry timing, as urllib3 computes it for MLflow', () => {
   it('waits 0, 4, 8, 16, 32, 64, 120 s with the defaults (no jitter)', () => {

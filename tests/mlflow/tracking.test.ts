@@ -6,7 +6,7 @@ import {
   MlflowValidationError,
 } from '../../src/mlflow/errors.js';
 import type { LogBatchInput } from '../../src/mlflow/client.js';
-import { REQUEST_MARKER_TAG } from '../../src/mlflow/rest-store.js';
+import { REQUEST_MARKER_TAG } from '../../src/mlflow/tags.js';
 import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
 
 describeWithServer('tracking against a real MLflow server', () => {
@@ -202,11 +202,11 @@ describeWithServer('tracking against a real MLflow server', () => {
   it('surfaces the server refusals the client cannot foresee: invalid key, changed param, oversize batch', async () => {
     const experimentId = await client.createExperiment(uniqueName('exp-server-invalid'));
     const { runId } = (await client.createRun({ experimentId })).info;
-    const invalidKey = client.store.logBatch(runId, { metrics: [{ key: '../x', value: 1, timestamp: 1, step: 0 }], params: [], tags: [] });
+    const invalidKey = client.store.tracking.logBatch(runId, { metrics: [{ key: '../x', value: 1, timestamp: 1, step: 0 }], params: [], tags: [] });
     await expect(invalidKey).rejects.toBeInstanceOf(MlflowInvalidRequestError);
     await expect(invalidKey).rejects.toMatchObject({ errorCode: 'INVALID_PARAMETER_VALUE', httpStatus: 400 });
 
-    const oversize = client.store.logBatch(runId, {
+    const oversize = client.store.tracking.logBatch(runId, {
       metrics: Array.from({ length: 1001 }, (_, index) => ({ key: 'm', value: index, timestamp: index, step: 0 })),
       params: [],
       tags: [],

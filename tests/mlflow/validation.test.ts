@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MlflowValidationError } from '../../src/mlflow/errors.js';
-import { toWireMetric } from '../../src/mlflow/wire-metric.js';
-import { MLFLOW_LIMITS } from '../../src/mlflow/store.js';
+import { toWireMetric } from '../../src/mlflow/wire.js';
+import { MLFLOW_LIMITS } from '../../src/mlflow/store/limits.js';
 import type { Metric, Param, RunTag } from '../../src/mlflow/types.js';
 import { packBatches, validateAlias, validateBatch, validateKey } from '../../src/mlflow/validation.js';
 

@@ -13,7 +13,7 @@ import { MlflowAuthError, MlflowUnsupportedStoreError } from '../../src/mlflow/e
 import { describeTarget, exitCodeFor, openTrackingTarget, recordWithFallback } from '../../src/mlflow/fallback.js';
 import { FileStore } from '../../src/mlflow/file-store/index.js';
 import { INCOMPLETE_RUN_TAG, pushLocalStore } from '../../src/mlflow/push/index.js';
-import type { TrackingStore } from '../../src/mlflow/store.js';
+import type { MlflowStore } from '../../src/mlflow/store/index.js';
 import { FaultProxy } from '../harness/fault-proxy.js';
 import { freePort } from '../harness/ports.js';
 import { describeWithServer, server, testConfig, testStore, uniqueName } from '../harness/context.js';
@@ -60,7 +60,7 @@ describe('without a server', () => {
     expect(target).toMatchObject({ kind: 'local', location: join(dir, 'elsewhere') });
     const client = new MlflowClient(target.store);
     const experimentId = await client.getOrCreateExperiment('here');
-    expect((await new FileStore(join(dir, 'elsewhere')).getExperiment(experimentId)).name).toBe('here');
+    expect((await new FileStore(join(dir, 'elsewhere')).tracking.getExperiment(experimentId)).name).toBe('here');
   });
 
   it('falls back to the local store when the server refuses connections, and fails unless offline is fine', async () => {
@@ -115,7 +115,7 @@ describeWithServer('with a server that is down, then back', () => {
       expect(target.kind).toBe('server');
       const experimentName = uniqueName('mid-run');
       const t0 = 1_700_000_000_000;
-      const record = async (store: TrackingStore) => {
+      const record = async (store: MlflowStore) => {
         const client = new MlflowClient(store);
         const experimentId = await client.getOrCreateExperiment(experimentName);
         const run = await client.createRun({ experimentId, runName: 'trained', startTime: t0 });
@@ -127,7 +127,7 @@ describeWithServer('with a server that is down, then back', () => {
       const { result: localRunId, target: used } = await recordWithFallback(target, record, { localDir });
       expect(used.kind).toBe('local-fallback');
       expect(exitCodeFor(used)).toBe(1);
-      const localRun = await used.store.getRun(localRunId);
+      const localRun = await used.store.tracking.getRun(localRunId);
       expect(localRun.info.status).toBe('FINISHED');
       expect(localRun.data).toMatchObject({ params: { seed: '42' }, metrics: { accuracy: 0.98 } });
 

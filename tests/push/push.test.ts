@@ -11,7 +11,7 @@ import { MlflowClient } from '../../src/mlflow/client.js';
 import { FileStore } from '../../src/mlflow/file-store/index.js';
 import { filterKey, filterLiteral } from '../../src/mlflow/filters.js';
 import { SOURCE_MODEL_TAG, SOURCE_RUN_TAG, SOURCE_VERSION_TAG, pushLocalStore, type PushSummary } from '../../src/mlflow/push/index.js';
-import type { RestStore } from '../../src/mlflow/rest-store.js';
+import type { RestStore } from '../../src/mlflow/rest/index.js';
 import { FaultProxy } from '../harness/fault-proxy.js';
 import { describeWithServer, server, testConfig, testStore, uniqueName } from '../harness/context.js';
 import { writeExampleRun, type ExampleRun } from '../filestore/example-run.js';
@@ -140,7 +140,7 @@ describeWithServer('push to a tracking server', () => {
     const modelFiles = await client.listArtifacts(`models:/${model!.modelId}`, { recursive: true });
     expect(modelFiles.map((file) => file.path).sort()).toEqual(['MLmodel', ...Object.keys(example.modelFiles)].sort());
     const mlmodelFile = join(await mkdtemp(join(scratch, 'dl-')), 'MLmodel');
-    await target.downloadArtifact(model!.artifactUri, 'MLmodel', mlmodelFile);
+    await target.artifacts.downloadArtifact(model!.artifactUri, 'MLmodel', mlmodelFile);
     const mlmodel = await readFile(mlmodelFile, 'utf8');
     expect(mlmodel).toContain(`model_id: ${model!.modelId}`);
     expect(mlmodel).toContain(`run_id: ${run!.info.runId}`);

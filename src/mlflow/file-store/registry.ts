@@ -7,15 +7,17 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MLFLOW_LIMITS, type CreateModelVersionRequest, type CreateRegisteredModelRequest } from '../store.js';
+import { MLFLOW_LIMITS } from '../store/limits.js';
+import type { CreateModelVersionRequest, CreateRegisteredModelRequest, RegistryStore } from '../store/registry.js';
+import type { TrackingStore } from '../store/tracking.js';
 import type { ModelVersion, ModelVersionStatus, Page, RegisteredModel, SearchOptions } from '../types.js';
 import { parseModelUri } from '../uris.js';
 import { validateAlias, validateRegistryTag } from '../validation.js';
 import { errorCode } from './disk.js';
 import { alreadyExists, invalid, notFound } from './errors.js';
-import type { FileStore } from './file-store.js';
 import { META, REGISTRY, keyPath } from './layout.js';
 import { listDirectories, optionalNumber, optionalString, readMetaFile, readText, readValues } from './read.js';
+import type { LocalStoreRoot } from './root.js';
 import { searchEntities, type FieldReader } from './search.js';
 import { dumpMeta, type Meta } from './yaml.js';
 
@@ -26,8 +28,12 @@ function canonicalStage(stage: string): string | undefined {
   return STAGES.find((known) => known.toLowerCase() === stage.toLowerCase());
 }
 
-export class FileRegistry {
-  constructor(private readonly store: FileStore) {}
+export class FileRegistryStore implements RegistryStore {
+  constructor(
+    private readonly store: LocalStoreRoot,
+    /** Where a `models:/<m-id>` source is looked up. */
+    private readonly loggedModels: Pick<TrackingStore, 'getLoggedModel'>,
+  ) {}
 
   private get root(): string {
     return this.store.root;
@@ -242,7 +248,7 @@ export class FileRegistry {
     if (request.source.startsWith('models:')) {
       const parsed = parseModelUri(request.source);
       if (parsed.kind === 'logged-model') {
-        const model = await this.store.getLoggedModel(parsed.modelId);
+        const model = await this.loggedModels.getLoggedModel(parsed.modelId);
         storageLocation = model.artifactUri;
         runId ??= model.sourceRunId;
       } else if (parsed.kind === 'version') {

@@ -22,16 +22,19 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { MlflowAlreadyExistsError, MlflowInvalidRequestError, MlflowNotFoundError } from '../errors.js';
 import type { FileStore } from '../file-store/index.js';
 import { filterKey, filterLiteral } from '../filters.js';
-import { LOG_MODEL_HISTORY_TAG } from '../rest-store.js';
-import type { TrackingStore } from '../store.js';
+import type { MlflowStore } from '../store/index.js';
+import {
+  INCOMPLETE_RUN_TAG,
+  LOG_MODEL_HISTORY_TAG,
+  RUN_NAME_TAG,
+  SOURCE_MODEL_TAG,
+  SOURCE_RUN_TAG,
+  SOURCE_VERSION_TAG,
+  USER_TAG,
+} from '../tags.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, Page, RegisteredModel, Run, RunTag } from '../types.js';
 import { PushLedger, type RunEntry, type TargetLedger } from './ledger.js';
 
-export const SOURCE_RUN_TAG = 'mlflow-mct.source_run_id';
-export const SOURCE_MODEL_TAG = 'mlflow-mct.source_model_id';
-export const SOURCE_VERSION_TAG = 'mlflow-mct.source_version';
-/** On a run left incomplete when the server went away; its complete copy was recorded locally. */
-export const INCOMPLETE_RUN_TAG = 'mlflow-mct.incomplete';
 
 export interface PushProgress {
   /** Items (runs, LoggedModels, model versions) finished so far, of `total`. */
@@ -45,7 +48,7 @@ export interface PushProgress {
 
 export interface PushOptions {
   source: FileStore;
-  target: TrackingStore;
+  target: MlflowStore;
   /** The target as a printable URI without credentials; it keys the ledger. */
   targetUri: string;
   /** List what would be sent, from the ledger alone; nothing is sent and nothing recorded. */
@@ -126,7 +129,7 @@ interface LocalExperiment {
 
 export class Pusher {
   private readonly source: FileStore;
-  private readonly target: TrackingStore;
+  private readonly target: MlflowStore;
   private readonly ledger: PushLedger;
   private readonly summary: PushSummary;
   private progress: PushProgress = { done: 0, total: 0, metricPointsSent: 0, metricPointsTotal: 0, current: '' };
@@ -164,7 +167,7 @@ export class Pusher {
     const registry = await this.readRegistry();
     await this.plan(local, registry);
     if (this.options.dryRun) return this.summary;
-    this.loggedModels = (await this.target.getCapabilities()).loggedModels;
+    this.loggedModels = (await this.target.tracking.getCapabilities()).loggedModels;
     await this.markIncompleteRuns();
     for (const { experiment, runs, models } of local) {
       const todoRuns = runs.filter((run) => !this.state.runs[run.info.runId]?.done);
@@ -187,11 +190,11 @@ export class Pusher {
   // ---- Reading the local store and planning ----
 
   private async readLocal(): Promise<LocalExperiment[]> {
-    const experiments = await allPages((pageToken) => this.source.searchExperiments({ viewType: 'ACTIVE_ONLY', pageToken, orderBy: ['experiment_id ASC'] }));
+    const experiments = await allPages((pageToken) => this.source.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', pageToken, orderBy: ['experiment_id ASC'] }));
     const local: LocalExperiment[] = [];
     for (const experiment of experiments) {
-      const runs = await allPages((pageToken) => this.source.searchRuns({ experimentIds: [experiment.experimentId], viewType: 'ACTIVE_ONLY', pageToken }));
-      const models = await allPages((pageToken) => this.source.searchLoggedModels({ experimentIds: [experiment.experimentId], pageToken }));
+      const runs = await allPages((pageToken) => this.source.tracking.searchRuns({ experimentIds: [experiment.experimentId], viewType: 'ACTIVE_ONLY', pageToken }));
+      const models = await allPages((pageToken) => this.source.tracking.searchLoggedModels({ experimentIds: [experiment.experimentId], pageToken }));
       runs.sort((a, b) => (a.info.startTime ?? 0) - (b.info.startTime ?? 0));
       local.push({ experiment, runs, models });
     }
@@ -199,8 +202,8 @@ export class Pusher {
   }
 
   private async readRegistry(): Promise<Array<{ model: RegisteredModel; versions: ModelVersion[] }>> {
-    const models = await allPages((pageToken) => this.source.searchRegisteredModels({ pageToken }));
-    const versions = await allPages((pageToken) => this.source.searchModelVersions({ pageToken }));
+    const models = await allPages((pageToken) => this.source.registry.searchRegisteredModels({ pageToken }));
+    const versions = await allPages((pageToken) => this.source.registry.searchModelVersions({ pageToken }));
     return models.map((model) => ({
       model,
       versions: versions.filter((version) => version.name === model.name).sort((a, b) => Number(a.version) - Number(b.version)),
@@ -213,7 +216,7 @@ export class Pusher {
 
   private async listFiles(artifactUri: string, path: string): Promise<string[]> {
     const files: string[] = [];
-    for (const entry of await this.source.listArtifacts(artifactUri, path)) {
+    for (const entry of await this.source.artifacts.listArtifacts(artifactUri, path)) {
       if (entry.isDir) files.push(...(await this.listFiles(artifactUri, entry.path)));
       else files.push(entry.path);
     }
@@ -223,7 +226,7 @@ export class Pusher {
   private async metricHistories(run: Run): Promise<Map<string, Metric[]>> {
     const histories = new Map<string, Metric[]>();
     for (const key of Object.keys(run.data.metrics).sort()) {
-      histories.set(key, (await this.source.getMetricHistory(run.info.runId, key)).items);
+      histories.set(key, (await this.source.tracking.getMetricHistory(run.info.runId, key)).items);
     }
     return histories;
   }
@@ -276,8 +279,8 @@ export class Pusher {
   private async markIncompleteRuns(): Promise<void> {
     for (const runId of this.state.incompleteRuns ?? []) {
       try {
-        await this.target.updateRun({ runId, status: 'FAILED', endTime: Date.now() });
-        await this.target.setTag(runId, INCOMPLETE_RUN_TAG, 'the server became unreachable during this run; its complete copy was recorded locally and pushed as another run');
+        await this.target.tracking.updateRun({ runId, status: 'FAILED', endTime: Date.now() });
+        await this.target.tracking.setTag(runId, INCOMPLETE_RUN_TAG, 'the server became unreachable during this run; its complete copy was recorded locally and pushed as another run');
       } catch (error) {
         if (!(error instanceof MlflowNotFoundError)) throw error;
       }
@@ -292,15 +295,15 @@ export class Pusher {
   private async ensureExperiment(experiment: Experiment): Promise<string> {
     const known = this.state.experiments[experiment.experimentId];
     if (known !== undefined) return known;
-    let remote = await this.target.getExperimentByName(experiment.name);
+    let remote = await this.target.tracking.getExperimentByName(experiment.name);
     if (remote === undefined) {
       try {
-        await this.target.createExperiment({ name: experiment.name, tags: experiment.tags });
+        await this.target.tracking.createExperiment({ name: experiment.name, tags: experiment.tags });
         this.summary.experimentsCreated += 1;
       } catch (error) {
         if (!(error instanceof MlflowAlreadyExistsError)) throw error;
       }
-      remote = await this.target.getExperimentByName(experiment.name);
+      remote = await this.target.tracking.getExperimentByName(experiment.name);
     }
     if (remote === undefined || remote.lifecycleStage === 'deleted') {
       throw new MlflowInvalidRequestError(`experiment "${experiment.name}" is deleted on ${this.summary.target}`, {
@@ -325,7 +328,7 @@ export class Pusher {
   // ---- Runs ----
 
   private async findRemoteRun(remoteExperimentId: string, localRunId: string): Promise<string | undefined> {
-    const page = await this.target.searchRuns({
+    const page = await this.target.tracking.searchRuns({
       experimentIds: [remoteExperimentId],
       filter: `${filterKey('tags', SOURCE_RUN_TAG)} = ${filterLiteral(localRunId)}`,
       viewType: 'ALL',
@@ -346,11 +349,11 @@ export class Pusher {
       const remoteRunId =
         found ??
         (
-          await this.target.createRun({
+          await this.target.tracking.createRun({
             experimentId: remoteExperimentId,
             runName: run.info.runName,
             startTime: run.info.startTime ?? Date.now(),
-            tags: { [SOURCE_RUN_TAG]: localRunId, ...(run.data.tags['mlflow.user'] ? { 'mlflow.user': run.data.tags['mlflow.user'] } : {}) },
+            tags: { [SOURCE_RUN_TAG]: localRunId, ...(run.data.tags[USER_TAG] ? { [USER_TAG]: run.data.tags[USER_TAG] } : {}) },
           })
         ).info.runId;
       const created: RunEntry = { remoteRunId, metricsSent: {}, artifactsSent: 0, done: false };
@@ -360,25 +363,25 @@ export class Pusher {
       entry = created;
     }
     const remoteRunId = entry.remoteRunId;
-    const remoteRun = await this.target.getRun(remoteRunId);
+    const remoteRun = await this.target.tracking.getRun(remoteRunId);
 
     for (const model of ownModels) await this.pushModel(model, remoteExperimentId, remoteRunId);
     await this.pushParamsAndTags(run, remoteRunId);
     if (resumed) entry = await this.reconcileMetrics(run, remoteRunId);
     await this.pushMetrics(run, remoteRunId, entry, experimentModels);
-    if (run.inputs.datasetInputs.length > 0) await this.target.logInputs(remoteRunId, run.inputs.datasetInputs);
+    if (run.inputs.datasetInputs.length > 0) await this.target.tracking.logInputs(remoteRunId, run.inputs.datasetInputs);
     await this.pushRunArtifacts(run, remoteRun, entry);
 
     const linked = new Set(remoteRun.outputs.modelOutputs.map((output) => output.modelId));
     const outputs = run.outputs.modelOutputs
       .map((output) => ({ modelId: this.state.models[output.modelId]?.remoteModelId, step: output.step }))
       .filter((output): output is { modelId: string; step: number } => Boolean(output.modelId) && !linked.has(output.modelId ?? ''));
-    if (outputs.length > 0) await this.target.logOutputs(remoteRunId, outputs);
+    if (outputs.length > 0) await this.target.tracking.logOutputs(remoteRunId, outputs);
 
     if (run.info.status === 'RUNNING') {
       this.summary.runsStillRunning.push(localRunId);
     } else {
-      await this.target.updateRun({ runId: remoteRunId, status: run.info.status, endTime: run.info.endTime });
+      await this.target.tracking.updateRun({ runId: remoteRunId, status: run.info.status, endTime: run.info.endTime });
       await this.record((ledger) => {
         const recorded = ledger.runs[localRunId];
         if (recorded) recorded.done = true;
@@ -389,17 +392,17 @@ export class Pusher {
   }
 
   private async pushParamsAndTags(run: Run, remoteRunId: string): Promise<void> {
-    const limits = (await this.target.getCapabilities()).limits;
+    const limits = (await this.target.tracking.getCapabilities()).limits;
     const params = Object.entries(run.data.params).map(([key, value]) => ({ key, value }));
     const tags: RunTag[] = Object.entries(run.data.tags)
-      .filter(([key]) => key !== 'mlflow.runName')
+      .filter(([key]) => key !== RUN_NAME_TAG)
       .map(([key, value]) => ({
         key,
         // The MLflow 2 model history names the run it belongs to.
         value: key === LOG_MODEL_HISTORY_TAG ? value.replaceAll(run.info.runId, remoteRunId) : value,
       }));
-    for (const batch of chunk(params, limits.maxParamsPerBatch)) await this.target.logBatch(remoteRunId, { metrics: [], params: batch, tags: [] });
-    for (const batch of chunk(tags, limits.maxTagsPerBatch)) await this.target.logBatch(remoteRunId, { metrics: [], params: [], tags: batch });
+    for (const batch of chunk(params, limits.maxParamsPerBatch)) await this.target.tracking.logBatch(remoteRunId, { metrics: [], params: batch, tags: [] });
+    for (const batch of chunk(tags, limits.maxTagsPerBatch)) await this.target.tracking.logBatch(remoteRunId, { metrics: [], params: [], tags: batch });
     this.summary.params += params.length;
     this.summary.tags += tags.length;
   }
@@ -415,7 +418,7 @@ export class Pusher {
       let token: string | undefined;
       let count = 0;
       do {
-        const page = await this.target.getMetricHistory(remoteRunId, key, token === undefined ? {} : { pageToken: token });
+        const page = await this.target.tracking.getMetricHistory(remoteRunId, key, token === undefined ? {} : { pageToken: token });
         count += page.items.length;
         token = page.nextPageToken;
       } while (token !== undefined);
@@ -436,7 +439,7 @@ export class Pusher {
     for (const model of models) {
       const remoteModelId = this.state.models[model.modelId]?.remoteModelId;
       if (!remoteModelId) continue;
-      for (const point of await this.source.getLoggedModelMetricHistory(model.modelId)) {
+      for (const point of await this.source.tracking.getLoggedModelMetricHistory(model.modelId)) {
         if (point.runId !== runId) continue;
         points.set(pointKey(point), { modelId: remoteModelId, datasetName: point.datasetName, datasetDigest: point.datasetDigest });
       }
@@ -445,7 +448,7 @@ export class Pusher {
   }
 
   private async pushMetrics(run: Run, remoteRunId: string, entry: RunEntry, models: LoggedModel[]): Promise<void> {
-    const limits = (await this.target.getCapabilities()).limits;
+    const limits = (await this.target.tracking.getCapabilities()).limits;
     const withModel = await this.modelPoints(run.info.runId, models);
     const pending: Metric[] = [];
     for (const [key, history] of await this.metricHistories(run)) {
@@ -456,7 +459,7 @@ export class Pusher {
     }
     const perRequest = Math.min(limits.maxMetricsPerBatch, limits.maxEntitiesPerBatch);
     for (const batch of chunk(pending, perRequest)) {
-      await this.target.logBatch(remoteRunId, { metrics: batch, params: [], tags: [] });
+      await this.target.tracking.logBatch(remoteRunId, { metrics: batch, params: [], tags: [] });
       const counts: Record<string, number> = {};
       for (const metric of batch) counts[metric.key] = (counts[metric.key] ?? 0) + 1;
       await this.record((ledger) => {
@@ -474,7 +477,7 @@ export class Pusher {
     const files = await this.runArtifacts(run);
     for (const [index, path] of files.entries()) {
       if (index < entry.artifactsSent) continue;
-      await this.target.uploadArtifact(remoteRun.info.artifactUri, path, this.source.artifactPath(run.info.artifactUri, path));
+      await this.target.artifacts.uploadArtifact(remoteRun.info.artifactUri, path, this.source.artifacts.artifactPath(run.info.artifactUri, path));
       await this.record((ledger) => {
         const recorded = ledger.runs[run.info.runId];
         if (recorded) recorded.artifactsSent = index + 1;
@@ -486,7 +489,7 @@ export class Pusher {
   // ---- LoggedModels ----
 
   private async findRemoteModel(remoteExperimentId: string, localModelId: string): Promise<string | undefined> {
-    const page = await this.target.searchLoggedModels({
+    const page = await this.target.tracking.searchLoggedModels({
       experimentIds: [remoteExperimentId],
       filter: `${filterKey('tags', SOURCE_MODEL_TAG)} = ${filterLiteral(localModelId)}`,
       maxResults: 1,
@@ -506,7 +509,7 @@ export class Pusher {
       remoteModelId =
         (await this.findRemoteModel(remoteExperimentId, model.modelId)) ??
         (
-          await this.target.createLoggedModel({
+          await this.target.tracking.createLoggedModel({
             experimentId: remoteExperimentId,
             name: model.name,
             modelType: model.modelType,
@@ -520,15 +523,15 @@ export class Pusher {
         ledger.models[model.modelId] = { remoteModelId: created, done: false };
       });
     }
-    const remote = await this.target.getLoggedModel(remoteModelId);
+    const remote = await this.target.tracking.getLoggedModel(remoteModelId);
     for (const path of await this.listFiles(model.artifactUri, '')) {
-      const localFile = this.source.artifactPath(model.artifactUri, path);
+      const localFile = this.source.artifacts.artifactPath(model.artifactUri, path);
       if (path === 'MLmodel') await this.uploadMlmodel(localFile, remote, remoteRunId);
-      else await this.target.uploadArtifact(remote.artifactUri, path, localFile);
+      else await this.target.artifacts.uploadArtifact(remote.artifactUri, path, localFile);
       this.summary.artifacts += 1;
     }
     if ((model.status === 'LOGGED_MODEL_READY' || model.status === 'LOGGED_MODEL_UPLOAD_FAILED') && remote.status !== model.status) {
-      await this.target.finalizeLoggedModel(remoteModelId, model.status);
+      await this.target.tracking.finalizeLoggedModel(remoteModelId, model.status);
     }
     await this.record((ledger) => {
       const recorded = ledger.models[model.modelId];
@@ -544,24 +547,24 @@ export class Pusher {
       this.summary.modelsNotSent.push(`${model.name} (${model.modelId})`);
       return;
     }
-    const remoteRun = await this.target.getRun(remoteRunId);
+    const remoteRun = await this.target.tracking.getRun(remoteRunId);
     const prefix = model.name;
     let mlmodel: Record<string, unknown> | undefined;
     for (const path of await this.listFiles(model.artifactUri, '')) {
-      const localFile = this.source.artifactPath(model.artifactUri, path);
+      const localFile = this.source.artifacts.artifactPath(model.artifactUri, path);
       if (path === 'MLmodel') {
         mlmodel = parseYaml(await readFile(localFile, 'utf8')) as Record<string, unknown>;
         delete mlmodel.model_id;
         Object.assign(mlmodel, { artifact_path: prefix, run_id: remoteRunId, model_uuid: model.modelId.slice(2) });
         await this.uploadYaml(remoteRun.info.artifactUri, `${prefix}/MLmodel`, mlmodel);
       } else {
-        await this.target.uploadArtifact(remoteRun.info.artifactUri, `${prefix}/${path}`, localFile);
+        await this.target.artifacts.uploadArtifact(remoteRun.info.artifactUri, `${prefix}/${path}`, localFile);
       }
       this.summary.artifacts += 1;
     }
     const history = JSON.parse(remoteRun.data.tags[LOG_MODEL_HISTORY_TAG] ?? '[]') as Array<{ model_uuid?: unknown }>;
     if (mlmodel !== undefined && !history.some((entry) => entry.model_uuid === mlmodel?.model_uuid)) {
-      await this.target.recordLoggedModel(remoteRunId, mlmodel);
+      await this.target.tracking.recordLoggedModel(remoteRunId, mlmodel);
     }
     const remoteArtifactUri = `${remoteRun.info.artifactUri.replace(/\/+$/, '')}/${prefix}`;
     await this.record((ledger) => {
@@ -585,7 +588,7 @@ export class Pusher {
     try {
       const file = join(scratch, 'MLmodel');
       await writeFile(file, toYaml(content, { sortMapEntries: true }));
-      await this.target.uploadArtifact(artifactUri, path, file);
+      await this.target.artifacts.uploadArtifact(artifactUri, path, file);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -597,22 +600,22 @@ export class Pusher {
     const todo = versions.filter((version) => this.state.versions[`${model.name}/${version.version}`] === undefined);
     if (todo.length > 0) {
       try {
-        await this.target.createRegisteredModel({ name: model.name, description: model.description, tags: model.tags });
+        await this.target.registry.createRegisteredModel({ name: model.name, description: model.description, tags: model.tags });
       } catch (error) {
         if (!(error instanceof MlflowAlreadyExistsError)) throw error;
-        const remote = await this.target.getRegisteredModel(model.name);
+        const remote = await this.target.registry.getRegisteredModel(model.name);
         for (const [key, value] of Object.entries(model.tags)) {
-          if (remote.tags[key] !== value) await this.target.setRegisteredModelTag(model.name, key, value);
+          if (remote.tags[key] !== value) await this.target.registry.setRegisteredModelTag(model.name, key, value);
         }
-        if (model.description && !remote.description) await this.target.updateRegisteredModel(model.name, model.description);
+        if (model.description && !remote.description) await this.target.registry.updateRegisteredModel(model.name, model.description);
       }
     }
     for (const version of todo) await this.pushVersion(version);
-    const remoteAliases = todo.length > 0 || Object.keys(model.aliases).length > 0 ? (await this.target.getRegisteredModel(model.name)).aliases : {};
+    const remoteAliases = todo.length > 0 || Object.keys(model.aliases).length > 0 ? (await this.target.registry.getRegisteredModel(model.name)).aliases : {};
     for (const [alias, localVersion] of Object.entries(model.aliases)) {
       const remoteVersion = this.state.versions[`${model.name}/${localVersion}`];
       if (remoteVersion === undefined || remoteAliases[alias] === remoteVersion) continue;
-      await this.target.setRegisteredModelAlias(model.name, alias, remoteVersion);
+      await this.target.registry.setRegisteredModelAlias(model.name, alias, remoteVersion);
       this.summary.aliases += 1;
     }
   }
@@ -626,10 +629,10 @@ export class Pusher {
       if (model?.remoteArtifactUri !== undefined) return { source: model.remoteArtifactUri, runId };
     }
     if (version.runId !== undefined && runId !== undefined) {
-      const localRun = await this.source.getRun(version.runId);
+      const localRun = await this.source.tracking.getRun(version.runId);
       const root = localRun.info.artifactUri.replace(/\/+$/, '');
       if (version.source === root || version.source.startsWith(`${root}/`)) {
-        const remoteRun = await this.target.getRun(runId);
+        const remoteRun = await this.target.tracking.getRun(runId);
         return { source: `${remoteRun.info.artifactUri.replace(/\/+$/, '')}${version.source.slice(root.length)}`, runId, modelId };
       }
     }
@@ -641,13 +644,13 @@ export class Pusher {
     const key = `${version.name}/${version.version}`;
     this.report(`model version ${key}`);
     const marker = versionMarker(version);
-    const found = await this.target.searchModelVersions({
+    const found = await this.target.registry.searchModelVersions({
       filter: `name = ${filterLiteral(version.name)} AND ${filterKey('tags', SOURCE_VERSION_TAG)} = ${filterLiteral(marker)}`,
       maxResults: 1,
     });
     let remote = found.items[0];
     if (remote === undefined) {
-      remote = await this.target.createModelVersion({
+      remote = await this.target.registry.createModelVersion({
         name: version.name,
         ...(await this.remoteSource(version)),
         description: version.description,
@@ -657,7 +660,7 @@ export class Pusher {
       this.summary.modelVersions += 1;
     }
     if (version.currentStage !== 'None' && remote.currentStage !== version.currentStage) {
-      await this.target.transitionModelVersionStage(version.name, remote.version, version.currentStage, false);
+      await this.target.registry.transitionModelVersionStage(version.name, remote.version, version.currentStage, false);
     }
     const remoteVersion = remote.version;
     await this.record((ledger) => {

@@ -1,10 +1,6 @@
 export {
-  INCOMPLETE_RUN_TAG,
   Pusher,
   pushLocalStore,
-  SOURCE_MODEL_TAG,
-  SOURCE_RUN_TAG,
-  SOURCE_VERSION_TAG,
   type PlanItem,
   type PlanKind,
   type PushOptions,
@@ -12,3 +8,4 @@ export {
   type PushSummary,
 } from './engine.js';
 export { LEDGER_FILE, PushLedger, ledgerTargetKey, type TargetLedger } from './ledger.js';
+export { INCOMPLETE_RUN_TAG, SOURCE_MODEL_TAG, SOURCE_RUN_TAG, SOURCE_VERSION_TAG } from '../tags.js';

@@ -19,8 +19,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
-import type { Credentials, RetryPolicy, TlsOptions } from './config.js';
-import { redactUri } from './config.js';
+import type { Credentials, RetryPolicy, TlsOptions } from '../config.js';
+import { redactUri } from '../config.js';
 import {
   MlflowAlreadyExistsError,
   MlflowApiError,
@@ -33,7 +33,7 @@ import {
   MlflowTimeoutError,
   describeRequest,
   type RequestDescription,
-} from './errors.js';
+} from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -113,7 +113,7 @@ const RETRY_AFTER_MAX_SECONDS = 120;
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
