@@ -72,6 +72,10 @@ describe('train-penguins bad input', () => {
     ['an alias without a registered name', ['--mlflow-alias', 'champion'], '--mlflow-alias needs --mlflow-reg-name'],
     ['a test size out of range', ['--test-size', '1.5'], 'expected a number between 0 and 1'],
     ['a non-integer tree count', ['--n-estimators', '10.5'], 'expected a whole number >= 1'],
+    ['an unknown --max-features rule', ['--max-features', 'half'], 'expected sqrt, log2, all, a whole number of features'],
+    ['more features per split than the data has', ['--max-features', '9', '--no-evaluate'], 'max_features must be sqrt, log2, all, a whole number from 1 to 8'],
+    ['a min_samples_split below 2', ['--min-samples-split', '1'], 'expected a whole number >= 2'],
+    ['a zero max depth', ['--max-depth', '0'], 'expected a whole number >= 1'],
   ];
   for (const [what, args, message] of cases) {
     it(`refuses ${what}: exit 2, one line, nothing written`, () => {
@@ -94,6 +98,31 @@ describe('train-penguins bad input', () => {
     expect(result.stderr).toContain('bad.csv');
     expect(result.stderr).toContain('body_mass_g');
     expect(readdirSync(cwd)).toEqual(['bad.csv']);
+  });
+
+  it('refuses, before reading it, a data file too big for the memory the process may use', () => {
+    const cwd = tempDir();
+    const canonical = readFileSync(new URL('../../data/penguins.csv', import.meta.url), 'utf8');
+    const [header, ...rows] = canonical.trim().split('\n');
+    const data = join(cwd, 'big.csv');
+    // About 16 MB of rows against a heap of 48 MB: parsing would need ten times the file size.
+    writeFileSync(data, [header, ...Array.from({ length: 1000 }, () => rows.join('\n'))].join('\n'));
+    const result = runCli(['train-penguins', '--data', data, '--dry-run', '--out-dir', join(cwd, 'out')], { cwd, env: { NODE_OPTIONS: '--max-old-space-size=48' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/big\.csv: the data file is \d+ MB; reading it needs about \d+ MB of memory/);
+    expect(result.stderr).toContain('--max-old-space-size');
+    expect(readdirSync(cwd)).toEqual(['big.csv']);
+  });
+
+  it('refuses an infinite measurement, naming the row and column', () => {
+    const cwd = tempDir();
+    const data = join(cwd, 'inf.csv');
+    writeFileSync(data, 'species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\nAdelie,Dream,39.1,18.7,1e999,3750,male,2007\n');
+    const result = runCli(['train-penguins', '--data', data, '--dry-run'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('row 1 (line 2), column "flipper_length_mm"');
+    expect(result.stderr).toContain('not a finite number');
   });
 
   it('trains on a CSV with a BOM and CRLF line endings', () => {
