@@ -1,10 +1,14 @@
-"""scikit-learn side of bench/train.mjs: the seed recipe and the 5,000-row timing, as JSON.
+"""scikit-learn side of bench/train.mjs, as JSON on stdout. Times are wall-clock milliseconds.
 
-Usage: python bench/train_sklearn.py PENGUINS_CSV SYNTHETIC_CSV
-Prints one JSON object on stdout. Times are wall-clock milliseconds.
+Usage:
+  python bench/train_sklearn.py seed PENGUINS_CSV      the seed recipe: split, accuracy, 5x3 CV, fit times
+  python bench/train_sklearn.py scale CSV JOBS [--held-out]
+      100 trees on every row of CSV with n_jobs=JOBS (time, peak memory of this process), then with
+      --held-out the accuracy of a forest fit on an 80/20 split of the same rows.
 """
 import json
-import os
+import resource
+import statistics
 import sys
 import time
 
@@ -25,53 +29,57 @@ def millis(start):
     return (time.perf_counter() - start) * 1000
 
 
-def seed_recipe(path):
-    started = time.perf_counter()
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def versions():
+    return {"python": sys.version.split()[0], "scikit-learn": sklearn.__version__, "numpy": np.__version__, "pandas": pd.__version__}
+
+
+def seed(path, reps=7):
     X, y = design(path)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
-    fit_start = time.perf_counter()
-    model = RandomForestClassifier(n_estimators=100, random_state=42).fit(X_train, y_train)
-    train_ms = millis(fit_start)
-    accuracy = float(model.score(X_test, y_test))
+    fits = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        model = RandomForestClassifier(n_estimators=100, random_state=42, n_jobs=1).fit(X_train, y_train)
+        fits.append(millis(start))
     cv_start = time.perf_counter()
     cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=3, random_state=42)
-    scores = cross_val_score(RandomForestClassifier(n_estimators=100, random_state=42), X, y, cv=cv)
+    scores = cross_val_score(RandomForestClassifier(n_estimators=100, random_state=42, n_jobs=1), X, y, cv=cv)
     return {
-        "testAccuracy": accuracy,
+        "versions": versions(),
+        "testAccuracy": float(model.score(X_test, y_test)),
         "testRows": [int(i) for i in X_test.index],
         "cvMean": float(np.mean(scores)),
         "cvStd": float(np.std(scores)),
-        "trainMs": train_ms,
+        "fitFirstMs": fits[0],
+        "fitMedianMs": statistics.median(fits[1:]),
         "cvMs": millis(cv_start),
-        "totalMs": millis(started),
     }
 
 
-def scale(path):
+def scale(path, jobs, held_out):
+    start = time.perf_counter()
     X, y = design(path)
-    timings = {}
-    for jobs in (1, -1):
-        start = time.perf_counter()
-        RandomForestClassifier(n_estimators=100, random_state=42, n_jobs=jobs).fit(X, y)
-        timings[jobs] = millis(start)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
-    model = RandomForestClassifier(n_estimators=100, random_state=42).fit(X_train, y_train)
-    return {
-        "rows": int(len(X)),
-        "trainMs": timings[1],
-        "trainMsAllCores": timings[-1],
-        "cores": os.cpu_count(),
-        "heldOutAccuracy": float(model.score(X_test, y_test)),
-    }
+    load_ms = millis(start)
+    start = time.perf_counter()
+    RandomForestClassifier(n_estimators=100, random_state=42, n_jobs=jobs).fit(X, y)
+    result = {"versions": versions(), "rows": int(len(X)), "loadMs": load_ms, "fitMs": millis(start), "peakMb": peak_mb()}
+    if held_out:
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+        model = RandomForestClassifier(n_estimators=100, random_state=42, n_jobs=jobs).fit(X_train, y_train)
+        result["heldOutAccuracy"] = float(model.score(X_test, y_test))
+    return result
 
 
 def main():
-    penguins, synthetic = sys.argv[1], sys.argv[2]
-    print(json.dumps({
-        "versions": {"python": sys.version.split()[0], "scikit-learn": sklearn.__version__, "numpy": np.__version__, "pandas": pd.__version__},
-        "seedRecipe": seed_recipe(penguins),
-        "scale": scale(synthetic),
-    }))
+    mode = sys.argv[1]
+    if mode == "seed":
+        print(json.dumps(seed(sys.argv[2])))
+    else:
+        print(json.dumps(scale(sys.argv[2], int(sys.argv[3]), "--held-out" in sys.argv)))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,10 @@ interface Scratch {
   features: number;
   classCount: number;
   weights: Uint32Array;
+  /** The tree's distinct rows, each node a contiguous range; label and weight kept alongside, so the histogram loop reads them in order. */
   samples: Int32Array;
+  sampleLabels: Uint16Array;
+  sampleWeights: Uint32Array;
   feature: Int32Array;
   threshold: Float64Array;
   left: Int32Array;
@@ -82,6 +85,8 @@ function scratchFor(rows: number, features: number, classCount: number): Scratch
     classCount,
     weights: new Uint32Array(rows),
     samples: new Int32Array(rows),
+    sampleLabels: new Uint16Array(rows),
+    sampleWeights: new Uint32Array(rows),
     feature: new Int32Array(capacity),
     threshold: new Float64Array(capacity),
     left: new Int32Array(capacity),
@@ -109,21 +114,24 @@ export function drawBootstrap(weights: Uint32Array, seed: number, bootstrap: boo
     return;
   }
   weights.fill(0);
-  const rows = weights.length;
-  const rng = new RandomState(seed);
-  for (let i = 0; i < rows; i++) weights[rng.randint(0, rows)]! += 1;
+  new RandomState(seed).countDraws(weights);
 }
 
 export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSettings): GrownTree {
   const { rows: n, features: d, classCount: K, codes, labels } = data;
   const scratch = scratchFor(n, d, K);
-  const { weights, samples, feature, threshold, left, right, value, splitCode, order, histogram, binRows, leftWeights, bestLeft } = scratch;
+  const { weights, samples, sampleLabels, sampleWeights, feature, threshold, left, right, value, splitCode, order, histogram, binRows, leftWeights, bestLeft } = scratch;
   const { stackStart, stackEnd, stackDepth, stackParent, stackWeights } = scratch;
   drawBootstrap(weights, task.seed, settings.bootstrap);
   const rng = new XorShift(task.seed ^ 0x5bd1e995);
 
   let sampleCount = 0;
-  for (let i = 0; i < n; i++) if (weights[i]! > 0) samples[sampleCount++] = i;
+  for (let i = 0; i < n; i++) {
+    if (weights[i] === 0) continue;
+    samples[sampleCount] = i;
+    sampleLabels[sampleCount] = labels[i]!;
+    sampleWeights[sampleCount++] = weights[i]!;
+  }
   for (let f = 0; f < d; f++) order[f] = f;
   const importance = new Float64Array(d);
   const nodeWeights = new Float64Array(K);
@@ -135,7 +143,7 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
   stackDepth[0] = 0;
   stackParent[0] = -1;
   stackWeights.fill(0, 0, K);
-  for (let j = 0; j < sampleCount; j++) stackWeights[labels[samples[j]!]!]! += weights[samples[j]!]!;
+  for (let j = 0; j < sampleCount; j++) stackWeights[sampleLabels[j]!]! += sampleWeights[j]!;
   top = 1;
 
   while (top > 0) {
@@ -172,9 +180,8 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
       let lowBin = MAX_BINS;
       let highBin = -1;
       for (let r = start; r < end; r++) {
-        const row = samples[r]!;
-        const bin = codes[column + row]!;
-        histogram[bin * K + labels[row]!]! += weights[row]!;
+        const bin = codes[column + samples[r]!]!;
+        histogram[bin * K + sampleLabels[r]!]! += sampleWeights[r]!;
         binRows[bin]! += 1;
         if (bin < lowBin) lowBin = bin;
         if (bin > highBin) highBin = bin;
@@ -240,9 +247,10 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
     while (low <= high) {
       if (codes[column + samples[low]!]! <= bestBin) low++;
       else {
-        const held = samples[low]!;
-        samples[low] = samples[high]!;
-        samples[high--] = held;
+        swap(samples, low, high);
+        swap(sampleLabels, low, high);
+        swap(sampleWeights, low, high);
+        high--;
       }
     }
     feature[id] = bestFeature;
@@ -292,7 +300,7 @@ function splitThreshold(binValues: Float64Array, exact: boolean, low: number, hi
 }
 
 function outOfBagProbabilities(data: TrainingMatrix, weights: Uint32Array, tree: FlatTree, splitCode: Int32Array): GrownTree['outOfBag'] {
-  const { rows: n, classCount: K, codes } = data;
+  const { rows: n, features: d, classCount: K, rowCodes } = data;
   let count = 0;
   for (let i = 0; i < n; i++) if (weights[i] === 0) count++;
   const rows = new Int32Array(count);
@@ -300,13 +308,20 @@ function outOfBagProbabilities(data: TrainingMatrix, weights: Uint32Array, tree:
   for (let i = 0, j = 0; i < n; i++) {
     if (weights[i] !== 0) continue;
     let node = 0;
-    while (tree.feature[node] !== LEAF) node = codes[tree.feature[node]! * n + i]! <= splitCode[node]! ? tree.left[node]! : tree.right[node]!;
+    const row = i * d;
+    while (tree.feature[node] !== LEAF) node = rowCodes[row + tree.feature[node]!]! <= splitCode[node]! ? tree.left[node]! : tree.right[node]!;
     let total = 0;
     for (let k = 0; k < K; k++) total += tree.value[node * K + k]!;
     for (let k = 0; k < K; k++) probabilities[j * K + k] = tree.value[node * K + k]! / total;
     rows[j++] = i;
   }
   return { rows, probabilities };
+}
+
+function swap(array: Int32Array | Uint16Array | Uint32Array, i: number, j: number): void {
+  const held = array[i]!;
+  array[i] = array[j]!;
+  array[j] = held;
 }
 
 function clear(histogram: Float64Array, binRows: Int32Array, low: number, high: number, K: number): void {

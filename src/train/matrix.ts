@@ -14,8 +14,10 @@ export interface TrainingMatrix {
   rows: number;
   features: number;
   classCount: number;
-  /** Bin code of row `i`, feature `f` at `codes[f * rows + i]`. */
+  /** Bin code of row `i`, feature `f` at `codes[f * rows + i]`: one feature's codes in a row, for histograms. */
   codes: Uint8Array;
+  /** The same codes row by row (`rowCodes[i * features + f]`), for walking trees. */
+  rowCodes: Uint8Array;
   /** Class index of each row. */
   labels: Uint16Array;
   /**
@@ -33,8 +35,10 @@ export interface TrainingMatrix {
 export function buildTrainingMatrix(X: readonly (readonly number[])[], labels: readonly number[], classCount: number, shared = false): TrainingMatrix {
   const rows = X.length;
   const features = X[0]?.length ?? 0;
-  const codes = new Uint8Array(shared ? new SharedArrayBuffer(rows * features) : new ArrayBuffer(rows * features));
-  const labelCodes = new Uint16Array(shared ? new SharedArrayBuffer(rows * 2) : new ArrayBuffer(rows * 2));
+  const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const codes = new Uint8Array(buffer(rows * features));
+  const rowCodes = new Uint8Array(buffer(rows * features));
+  const labelCodes = new Uint16Array(buffer(rows * 2));
   labels.forEach((label, i) => (labelCodes[i] = label));
   const binValues: Float64Array[] = [];
   const exact: boolean[] = [];
@@ -49,9 +53,13 @@ export function buildTrainingMatrix(X: readonly (readonly number[])[], labels: r
     exact.push(isExact);
     const out = codes.subarray(f * rows, (f + 1) * rows);
     // Exact: the index of the value; cut: the number of cuts below the value (a value equal to a cut goes left).
-    for (let i = 0; i < rows; i++) out[i] = lowerBound(values, column[i]!);
+    for (let i = 0; i < rows; i++) {
+      const code = lowerBound(values, column[i]!);
+      out[i] = code;
+      rowCodes[i * features + f] = code;
+    }
   }
-  return { rows, features, classCount, codes, labels: labelCodes, binValues, exact };
+  return { rows, features, classCount, codes, rowCodes, labels: labelCodes, binValues, exact };
 }
 
 function distinctValues(sorted: Float64Array): Float64Array {

@@ -61,13 +61,7 @@ export class RandomState {
       throw new RangeError(`interval bound must be an integer between 0 and 2**32 - 1, got ${max}`);
     }
     if (max === 0) return 0;
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
+    const mask = maskFor(max);
     let value: number;
     do {
       value = (this.nextUint32() & mask) >>> 0;
@@ -79,6 +73,24 @@ export class RandomState {
   randint(low: number, high: number): number {
     if (high <= low) throw new RangeError(`randint needs low < high, got [${low}, ${high})`);
     return low + this.interval(high - low - 1);
+  }
+
+  /**
+   * Adds one to `counts[randint(0, counts.length)]`, `counts.length` times: the bootstrap sample
+   * scikit-learn draws (`randint(0, n, n)`) as per-row counts, without a call per draw.
+   */
+  countDraws(counts: Uint32Array): void {
+    const n = counts.length;
+    if (n === 0) return;
+    const max = n - 1;
+    const mask = maskFor(max);
+    for (let i = 0; i < n; i++) {
+      let value: number;
+      do {
+        value = (this.nextUint32() & mask) >>> 0;
+      } while (value > max);
+      counts[value]! += 1;
+    }
   }
 
   /** Shuffles in place like the legacy `RandomState.shuffle` of a 1-d array (Fisher–Yates from the end). */
@@ -118,4 +130,15 @@ export class RandomState {
     mt[STATE_SIZE - 1] = mt[SHIFT_SIZE - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     this.position = 0;
   }
+}
+
+/** The smallest all-ones bit mask covering `max`: NumPy's masked rejection draws below it. */
+function maskFor(max: number): number {
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  return mask >>> 0;
 }
