@@ -70,20 +70,20 @@ try {
   const reference = [];
   let requests;
   for (let rep = 0; rep < REPS; rep += 1) {
-    const result = await run(['register-generative', '--json', '--model', 'openai-community/gpt2', '--revision', SHA, '--registered-name', 'bench-reference', '--mlflow-uri', url, '--mlflow-alias', 'champion'], work);
+    const result = await run(['register-generative', '--json', '--model', 'openai-community/gpt2', '--revision', SHA, '--mlflow-reg-name', 'bench-reference', '--mlflow-uri', url, '--mlflow-alias', 'champion'], work);
     reference.push(result.ms);
-    requests = result.summary.mlflow.httpRequests;
+    requests = result.summary.mlflow.http_requests;
   }
   lines.push(`  Hub reference, registered with an alias:     ${stats(reference)}, ${requests} HTTP requests`);
 
   const tiny = modelFolder('tiny', { 'wte.weight': [50, 16], 'wpe.weight': [128, 16] });
   const folder = [];
-  for (let rep = 0; rep < REPS; rep += 1) folder.push((await run(['register-generative', '--json', '--model-dir', tiny, '--registered-name', 'bench-folder', '--mlflow-uri', url], work)).ms);
+  for (let rep = 0; rep < REPS; rep += 1) folder.push((await run(['register-generative', '--json', '--model-dir', tiny, '--mlflow-reg-name', 'bench-folder', '--mlflow-uri', url], work)).ms);
   lines.push(`  --model-dir, tiny folder:                    ${stats(folder)}`);
 
   const big = modelFolder('big', { 'wte.weight': [4096, 4096] });
   const large = [];
-  for (let rep = 0; rep < Math.min(REPS, 3); rep += 1) large.push((await run(['register-generative', '--json', '--model-dir', big, '--registered-name', 'bench-folder-64mib', '--mlflow-uri', url], work)).ms);
+  for (let rep = 0; rep < Math.min(REPS, 3); rep += 1) large.push((await run(['register-generative', '--json', '--model-dir', big, '--mlflow-reg-name', 'bench-folder-64mib', '--mlflow-uri', url], work)).ms);
   lines.push(`  --model-dir, one 64 MiB shard (16,777,216 parameters): ${stats(large)}`);
 
   const started = performance.now();
@@ -91,7 +91,7 @@ try {
     Array.from({ length: CONCURRENT }, (_, index) => {
       const cwd = join(work, `concurrent-${index}`);
       mkdirSync(cwd);
-      return run(['register-generative', '--json', '--model', 'openai-community/gpt2', '--revision', SHA, '--registered-name', 'bench-concurrent', '--mlflow-uri', url], cwd);
+      return run(['register-generative', '--json', '--model', 'openai-community/gpt2', '--revision', SHA, '--mlflow-reg-name', 'bench-concurrent', '--mlflow-uri', url], cwd);
     }),
   );
   const total = performance.now() - started;

@@ -118,7 +118,10 @@ const mlflowRuns = mlflow.runs;
 
 // --- report -----------------------------------------------------------------------------------
 const wall = (name) => samples[name]?.map((sample) => sample.ms) ?? [];
-const timing = (name, key) => samples[name]?.map((sample) => sample.report?.timings?.[key]).filter((value) => typeof value === 'number') ?? [];
+// mlflow-mct reports its phases as --json "timings_ms" (snake_case); the seed script as "timings".
+const PHASES_MS = { totalMs: 'total', loadMs: 'load', trainMs: 'train', evaluateMs: 'evaluate', crossValidationMs: 'cross_validation' };
+const timing = (name, key) =>
+  samples[name]?.map((sample) => sample.report?.timings_ms?.[PHASES_MS[key]] ?? sample.report?.timings?.[key]).filter((value) => typeof value === 'number') ?? [];
 const median = (values) => {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);

@@ -28,7 +28,7 @@ export function mergeCards(base: ModelCard, ...overlays: ModelCard[]): ModelCard
 /** The card flags every card command shares. */
 export interface CardFlags {
   name?: string;
-  version?: string;
+  modelVersion?: string;
   overview?: string;
   owner?: string[];
   license?: string;
@@ -79,7 +79,7 @@ export function cardFromFlags(flags: CardFlags): ModelCard {
   const modelDetails = definedOnly({
     name: flags.name,
     overview: flags.overview,
-    version: flags.version === undefined ? undefined : { name: flags.version },
+    version: flags.modelVersion === undefined ? undefined : { name: flags.modelVersion },
     owners: flags.owner?.map(parseOwner),
     licenses: flags.license === undefined ? undefined : [licenseFromText(flags.license)],
   });

@@ -1,31 +1,30 @@
-import { Command } from 'commander';
 import { RuntimeFailure } from '../errors.js';
 import { attachCardToMlflow, planCardAttachment, type CardAttachmentRequest } from '../mlflow/attach-card.js';
 import type { CardFiles } from '../card/write.js';
+import { described, mlflowRegName, mlflowRegVersion, mlflowRunId, mlflowUri, type FlagSpec } from './flags.js';
 import type { GlobalOptions, Reporter } from './output.js';
 import { openTracking, type MlflowOptionValues } from './mlflow-options.js';
 
 /** Flags that attach a written card to an existing MLflow run or registered model version. */
-export function withAttachOptions(command: Command): Command {
-  return command
-    .option('--mlflow-uri <uri>', 'the MLflow holding the run or model (default: MLFLOW_TRACKING_URI, else ./mlruns)')
-    .option('--mlflow-run-id <id>', 'log the card files as artifacts of this MLflow run')
-    .option('--mlflow-reg-name <name>', "put the card on a version of this registered model (Markdown as the version's description, files as artifacts)")
-    .option('--mlflow-model-version <n>', 'with --mlflow-reg-name: the version (default: the latest)');
-}
+export const ATTACH_FLAGS: readonly FlagSpec[] = [
+  described(mlflowUri, 'the MLflow holding the run or model'),
+  described(mlflowRunId, 'log the card files as artifacts of this MLflow run'),
+  described(mlflowRegName, "put the card on a version of this registered model (Markdown as the version's description, files as artifacts)"),
+  mlflowRegVersion,
+];
 
 export interface AttachOptionValues extends MlflowOptionValues {
   mlflowRunId?: string;
   mlflowRegName?: string;
-  mlflowModelVersion?: string;
+  mlflowRegVersion?: number;
 }
 
 function requestOf(flags: AttachOptionValues, files: CardFiles, markdown: string): CardAttachmentRequest | undefined {
-  if (flags.mlflowRunId === undefined && flags.mlflowRegName === undefined && flags.mlflowModelVersion === undefined) return undefined;
+  if (flags.mlflowRunId === undefined && flags.mlflowRegName === undefined && flags.mlflowRegVersion === undefined) return undefined;
   return {
     runId: flags.mlflowRunId,
     registeredModelName: flags.mlflowRegName,
-    modelVersion: flags.mlflowModelVersion,
+    modelVersion: flags.mlflowRegVersion,
     files: [files.html, files.md, files.json].filter((file): file is string => file !== undefined),
     markdown,
   };

@@ -4,14 +4,16 @@ import { renderDescription } from '../card/render.js';
 import { writeCard } from '../card/write.js';
 import { attachCardToMlflow, type CardAttachmentRequest } from '../mlflow/attach-card.js';
 import { parseModelUri } from '../mlflow/uris.js';
-import { composeCard, withCardOptions, type CardOptionValues } from './card-options.js';
+import { composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
-import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
-import { openExisting, plannedLocation, withMlflowUri, type MlflowUriValues } from './registry-options.js';
+import { defineCommand, type CommandContext } from './define.js';
+import { ENV } from './environment.js';
+import { CARD_FLAGS, described, dryRun, json, mlflowUri, outDir, quiet, verbose, type FlagSpec } from './flags.js';
+import { openExisting, plannedLocation, type MlflowUriValues } from './registry-options.js';
 
 export const MLFLOW_CARD_HTML = 'model_card.html';
 
-type FromMlflowFlags = CardOptionValues & MlflowUriValues & { attach?: boolean } & Record<string, unknown>;
+type FromMlflowFlags = CardOptionValues & MlflowUriValues & { attach?: boolean };
 
 /** Where `--attach` puts the card: the run, and the registered version when there is one. */
 function attachmentOf(record: MlflowModelRecord, files: string[], markdown: string): CardAttachmentRequest {
@@ -25,20 +27,17 @@ function attachmentOf(record: MlflowModelRecord, files: string[], markdown: stri
 }
 
 async function buildAndWrite(
-  commandName: string,
+  { flags, options, reporter }: CommandContext<FromMlflowFlags>,
   subject: string,
-  flags: FromMlflowFlags,
   read: (tracking: Awaited<ReturnType<typeof openExisting>>) => Promise<MlflowModelRecord>,
 ): Promise<void> {
-  const options = globalOptionsOf(flags);
-  const reporter = reporterFor(options);
   if (options.dryRun) {
     const plan = [
       `read ${subject} from ${plannedLocation(flags)}`,
       `write ${MLFLOW_CARD_HTML.replace('.html', '.{html,md,json}')} in ${options.outDir}`,
       ...(flags.attach ? ["log the card files to the run and put the card's Markdown in the version description"] : []),
     ];
-    reporter.result({ command: commandName, dry_run: true, plan }, ['Dry run: nothing was read from or sent to MLflow, so no card was written; a real run would:', ...plan.map((line) => `  ${line}`)]);
+    reporter.result({ dry_run: true, plan }, ['Dry run: nothing was read from or sent to MLflow, so no card was written; a real run would:', ...plan.map((line) => `  ${line}`)]);
     return;
   }
   const tracking = await openExisting(flags);
@@ -56,7 +55,7 @@ async function buildAndWrite(
       attached = { lines: result.lines, run_artifacts: result.runArtifacts, version_artifacts: result.versionArtifacts ?? null };
     }
     const version = record.registry?.version;
-    reportCard(reporter, options, commandName, written.card, written.files, {
+    reportCard(reporter, options, written.card, written.files, {
       mlflow: {
         tracking: tracking.target.location,
         run_id: record.run?.runId ?? null,
@@ -69,28 +68,52 @@ async function buildAndWrite(
   }
 }
 
+function fromMlflowFlags(attach: string): FlagSpec[] {
+  return [
+    described(mlflowUri, 'the MLflow to read from'),
+    { flags: '--attach', description: attach },
+    ...CARD_FLAGS,
+    outDir,
+    dryRun('reads nothing from MLflow and writes no file either: prints what it would read and write'),
+    json,
+    quiet,
+    verbose,
+  ];
+}
+
+const FROM_MLFLOW_EXITS = { 1: 'MLflow did not answer or failed', 2: 'bad flags, or the run, model or version does not exist' };
+
 /** `card from-run` and `card from-model`: cards built from what MLflow holds. */
 export function addCardFromMlflowCommands(card: Command): void {
-  withCardOptions(withCommonOptions(withMlflowUri(card.command('from-run <run-id>'))))
-    .description("Build a card from an MLflow run (params, metrics, tags, datasets, logged models, registry versions), merge --config and flags, and write it.")
-    .option('--attach', "log the card files to the run and, when the run's model is registered, put the card's Markdown in the version description")
-    .addHelpText(
-      'after',
-      examples(['mlflow-mct card from-run 3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b --mlflow-uri http://127.0.0.1:5000', 'mlflow-mct card from-run <run-id> --config card.yaml --lang es --attach']),
-    )
-    .action(async (runId: string, flags: FromMlflowFlags) => {
-      await buildAndWrite('card from-run', `run ${runId}`, flags, (tracking) => readRunRecord(tracking.client, runId, tracking.target.location, flags.lang));
-    });
+  defineCommand<FromMlflowFlags>(
+    card,
+    {
+      name: 'from-run <run-id>',
+      description: 'Build a card from an MLflow run (params, metrics, tags, datasets, logged models, registry versions), merge --config and flags, and write it.',
+      flags: fromMlflowFlags("log the card files to the run and, when the run's model is registered, put the card's Markdown in the version description"),
+      examples: ['mlflow-mct card from-run 3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b --mlflow-uri http://127.0.0.1:5000', 'mlflow-mct card from-run <run-id> --config card.yaml --lang es --attach'],
+      exitCodes: FROM_MLFLOW_EXITS,
+      environment: ENV.mlflow,
+    },
+    async (context, runId) => {
+      await buildAndWrite(context, `run ${runId}`, (tracking) => readRunRecord(tracking.client, runId as string, tracking.target.location, context.flags.lang));
+    },
+  );
 
-  withCardOptions(withCommonOptions(withMlflowUri(card.command('from-model <uri>'))))
-    .description('Build a card from a registered model version (models:/name/3, models:/name@champion, models:/name/Production) or a LoggedModel (models:/m-...), with what changed since the previous version.')
-    .option('--attach', "log the card files to the version's run and put the card's Markdown in the version description")
-    .addHelpText(
-      'after',
-      examples(['mlflow-mct card from-model models:/gpt2-text-generator@champion --mlflow-uri http://127.0.0.1:5000', 'mlflow-mct card from-model models:/penguins-rf/3 --attach --json']),
-    )
-    .action(async (uri: string, flags: FromMlflowFlags) => {
-      parseModelUri(uri);
-      await buildAndWrite('card from-model', uri, flags, (tracking) => readModelRecord(tracking.client, uri, tracking.target.location, flags.lang));
-    });
+  defineCommand<FromMlflowFlags>(
+    card,
+    {
+      name: 'from-model <uri>',
+      description:
+        'Build a card from a registered model version (models:/name/3, models:/name@champion, models:/name/Production) or a LoggedModel (models:/m-...), with what changed since the previous version.',
+      flags: fromMlflowFlags("log the card files to the version's run and put the card's Markdown in the version description"),
+      examples: ['mlflow-mct card from-model models:/gpt2-text-generator@champion --mlflow-uri http://127.0.0.1:5000', 'mlflow-mct card from-model models:/penguins-rf/3 --attach --json'],
+      exitCodes: FROM_MLFLOW_EXITS,
+      environment: ENV.mlflow,
+    },
+    async (context, uri) => {
+      parseModelUri(uri as string);
+      await buildAndWrite(context, uri as string, (tracking) => readModelRecord(tracking.client, uri as string, tracking.target.location, context.flags.lang));
+    },
+  );
 }

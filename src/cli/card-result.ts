@@ -29,13 +29,11 @@ export function cardFileLines(files: CardFiles): string[] {
 export function reportCard(
   reporter: Reporter,
   options: GlobalOptions,
-  command: string,
   card: ModelCard,
   files: CardFiles,
   extra: Record<string, unknown> = {},
 ): void {
   const summary = {
-    command,
     dry_run: options.dryRun,
     card: { name: card.model_details?.name, version: card.model_details?.version?.name },
     files,

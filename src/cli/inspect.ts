@@ -1,44 +1,50 @@
 import { Command } from 'commander';
-import { RuntimeFailure, UsageError } from '../errors.js';
+import { RuntimeFailure } from '../errors.js';
 import { describeReport } from '../pickle/describe.js';
 import { inspectModelFile } from '../pickle/inspect.js';
 import { inspectionToCard } from '../pickle/to-card.js';
-import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
+import { defineCommand } from './define.js';
+import { ENV } from './environment.js';
+import { json, maxSizeMiB, verbose } from './flags.js';
 
 const MiB = 1024 * 1024;
 
 export function registerInspect(program: Command): void {
-  const command = program
-    .command('inspect')
-    .argument('<file>', 'a pickle (.pkl, .pickle) or joblib (.joblib, .joblib.gz, ...) file')
-    .description('Describe a pickled model and list every import loading it would make, without loading it')
-    .option('--strict', 'exit 1 when an import is suspicious or dangerous, or the file cannot be inspected')
-    .option('--max-size <MiB>', 'largest file to read, in MiB', '1024');
-  withCommonOptions(command)
-    .addHelpText(
-      'after',
-      examples([
+  defineCommand<{ fail: boolean; maxSize: number }>(
+    program,
+    {
+      name: 'inspect <file>',
+      description:
+        'Describe a pickled model and list every import loading it would make, without loading it. Exits 1 when an import is suspicious or dangerous, as modelscan does. Writes nothing.',
+      flags: [
+        { flags: '--no-fail', description: 'exit 0 even when an import is suspicious or dangerous, or the content cannot be inspected' },
+        { flags: '--strict', description: 'exit 1 on findings', retired: 'is the default now: inspect exits 1 on findings (--no-fail exits 0)' },
+        { flags: '--max-size <MiB>', description: 'largest file to read, in MiB', default: 1024, parse: maxSizeMiB },
+        json,
+        verbose,
+      ],
+      examples: [
         'mlflow-mct inspect model.pkl',
-        'mlflow-mct inspect model.joblib --json > report.json',
-        'mlflow-mct inspect downloaded.pkl --strict && python load_model.py',
-      ]),
-    )
-    .action(async (file: string, raw: { strict?: boolean; maxSize: string } & Record<string, unknown>) => {
-      const options = globalOptionsOf(raw);
-      const reporter = reporterFor(options);
-      const maxSize = Number(raw.maxSize);
-      if (!Number.isFinite(maxSize) || maxSize <= 0) {
-        throw new UsageError(`--max-size ${raw.maxSize} is not a positive number of MiB`, { hint: 'write e.g. --max-size 2048' });
-      }
-      const maxFileBytes = Math.floor(maxSize * MiB);
-      const report = await inspectModelFile(file, { maxFileBytes, maxDecompressedBytes: Math.max(2 * maxFileBytes, 2048 * MiB) });
-      reporter.result(report, describeReport(report));
+        'mlflow-mct inspect model.joblib --json --no-fail > report.json',
+        'mlflow-mct inspect downloaded.pkl && python load_model.py',
+      ],
+      exitCodes: {
+        1: 'an import is suspicious or dangerous, or the content could not be inspected (compression not read); 0 with --no-fail',
+        2: 'the file is missing, truncated, corrupt, not a pickle, or larger than --max-size',
+      },
+      environment: ENV.local,
+    },
+    async ({ flags, reporter }, file) => {
+      const maxFileBytes = Math.floor(flags.maxSize * MiB);
+      const report = await inspectModelFile(file as string, { maxFileBytes, maxDecompressedBytes: Math.max(2 * maxFileBytes, 2048 * MiB) });
+      reporter.result({ ...report }, describeReport(report));
       const { warnings, flagged } = inspectionToCard(report, 'en');
       for (const warning of warnings) reporter.warn(warning);
-      if (raw.strict && flagged) {
-        throw new RuntimeFailure(`${report.file.name} is ${report.verdict} (--strict)`, {
-          hint: 'do not load the file; see the imports listed in the report',
+      if (flagged && flags.fail) {
+        throw new RuntimeFailure(`${report.file.name} is ${report.verdict}`, {
+          hint: 'do not load the file; see the imports listed in the report (--no-fail exits 0)',
         });
       }
-    });
+    },
+  );
 }

@@ -9,10 +9,12 @@ import { RuntimeFailure, UsageError } from '../errors.js';
 import { inspectModelFile } from '../pickle/inspect.js';
 import type { FileSummary } from '../pickle/report.js';
 import { inspectionToCard } from '../pickle/to-card.js';
-import { attachCard, checkAttachOptions, withAttachOptions, type AttachOptionValues } from './card-attach.js';
-import { composeCard, withCardOptions, type CardOptionValues } from './card-options.js';
+import { ATTACH_FLAGS, attachCard, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
+import { composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
-import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
+import { defineCommand } from './define.js';
+import { ENV } from './environment.js';
+import { CARD_FLAGS, dryRun, json, outDir, quiet, verbose } from './flags.js';
 
 export const LEGACY_CARD_HTML = 'penguin_model_card_legacy.html';
 
@@ -33,46 +35,60 @@ function afterDefaultRisks(card: ModelCard, defaults: ModelCard): ModelCard {
   return { ...card, considerations: { ...card.considerations, ethical_considerations } };
 }
 
+type LegacyCardFlags = CardOptionValues & AttachOptionValues & { pkl?: string; strict?: boolean };
+
 export function registerLegacyCard(program: Command): void {
-  const command = program
-    .command('legacy-card')
-    .description('Write a Model Card for an existing model file (e.g. a pickle) that was never tracked in MLflow.')
-    .option('--pkl <path>', 'the model file (pickle or joblib): inspected statically, never loaded, to fill in the model details and parameters')
-    .option('--strict', 'with --pkl: exit 1, after writing the card, when the file has a suspicious or dangerous import or cannot be inspected');
-  withCardOptions(withCommonOptions(withAttachOptions(command)))
-    .addHelpText(
-      'after',
-      examples([
+  defineCommand<LegacyCardFlags>(
+    program,
+    {
+      name: 'legacy-card',
+      description: 'Write a Model Card for an existing model file (e.g. a pickle) that was never tracked in MLflow.',
+      flags: [
+        { flags: '--pkl <path>', description: 'the model file (pickle or joblib): inspected statically, never loaded, to fill in the model details and parameters', completes: 'file' },
+        { flags: '--strict', description: 'with --pkl: exit 1, after writing the card, when the file has a suspicious or dangerous import or cannot be inspected' },
+        ...CARD_FLAGS,
+        ...ATTACH_FLAGS,
+        outDir,
+        dryRun('the card files are still written in --out-dir, and what would be attached is printed'),
+        json,
+        quiet,
+        verbose,
+      ],
+      examples: [
         'mlflow-mct legacy-card --out-dir cards',
         'mlflow-mct legacy-card --pkl model.pkl --lang es --owner "Ana Pérez <ana@example.com>"',
         'mlflow-mct legacy-card --config card.yaml --metric accuracy=0.98 --metric f1=0.97@Adelie',
-      ]),
-    )
-    .action(async (raw: CardOptionValues & AttachOptionValues & { pkl?: string; strict?: boolean } & Record<string, unknown>) => {
-      const options = globalOptionsOf(raw);
-      checkAttachOptions(raw);
-      const reporter = reporterFor(options);
-      if (raw.strict && raw.pkl === undefined) throw new UsageError('--strict needs --pkl', { hint: 'pass --pkl <model file>, or leave out --strict' });
-      const inspection = raw.pkl === undefined ? undefined : await inspectModelFile(raw.pkl, {}, '--pkl');
+      ],
+      exitCodes: {
+        1: 'with --strict: the model file is suspicious or dangerous (the card is written); or the card could not be attached to MLflow',
+        2: 'bad flags, or --pkl is missing, truncated or not a pickle (nothing is written)',
+      },
+      environment: ENV.mlflow,
+    },
+    async ({ flags, options, reporter }) => {
+      checkAttachOptions(flags);
+      if (flags.strict && flags.pkl === undefined) throw new UsageError('--strict needs --pkl', { hint: 'pass --pkl <model file>, or leave out --strict' });
+      const inspection = flags.pkl === undefined ? undefined : await inspectModelFile(flags.pkl, {}, '--pkl');
       const file = inspection?.file;
-      const fromModel = inspection ? inspectionToCard(inspection, raw.lang) : undefined;
-      const defaults = legacyCardDefaults(raw.lang);
-      const facts = file && fromModel ? mergeCards(modelFileCard(file, raw.lang), afterDefaultRisks(fromModel.card, defaults)) : {};
+      const fromModel = inspection ? inspectionToCard(inspection, flags.lang) : undefined;
+      const defaults = legacyCardDefaults(flags.lang);
+      const facts = file && fromModel ? mergeCards(modelFileCard(file, flags.lang), afterDefaultRisks(fromModel.card, defaults)) : {};
       for (const warning of fromModel?.warnings ?? []) reporter.warn(warning);
-      const card = await composeCard(defaults, raw, facts);
+      const card = await composeCard(defaults, flags, facts);
       const written = await writeCard({
         card,
         outDir: options.outDir,
         htmlName: LEGACY_CARD_HTML,
-        lang: raw.lang,
+        lang: flags.lang,
         ...(file ? { extensions: { model_file: { name: file.name, path: file.path, size_bytes: file.sizeBytes, sha256: file.sha256 } } } : {}),
       });
-      const attached = await attachCard(raw, options, reporter, written.files, renderDescription(written.card, { lang: raw.lang }));
-      reportCard(reporter, options, 'legacy-card', written.card, written.files, attached ? { mlflow: attached } : {});
-      if (raw.strict && inspection && fromModel?.flagged) {
+      const attached = await attachCard(flags, options, reporter, written.files, renderDescription(written.card, { lang: flags.lang }));
+      reportCard(reporter, options, written.card, written.files, attached ? { mlflow: attached } : {});
+      if (flags.strict && inspection && fromModel?.flagged) {
         throw new RuntimeFailure(`${inspection.file.name} is ${inspection.verdict} (--strict); the card was written with the findings as ethical considerations`, {
           hint: 'do not load the model file; see the warnings above',
         });
       }
-    });
+    },
+  );
 }

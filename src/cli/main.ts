@@ -2,15 +2,16 @@
 import { CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, isMctError } from '../errors.js';
 import { printError } from './output.js';
-import { buildProgram } from './program.js';
+import { buildProgram, refuseVersionValue } from './program.js';
 
 /** Runs the CLI and returns the exit code; errors never escape as stack traces unless --verbose. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   try {
+    refuseVersionValue(argv);
     await buildProgram().parseAsync([...argv], { from: 'user' });
     // A command whose work succeeded can still ask for a non-zero exit (a run recorded locally
-    // because the server was down, --strict findings) by setting process.exitCode.
+    // because the server was down, inspect findings) by setting process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

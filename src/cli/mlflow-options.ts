@@ -1,15 +1,12 @@
-import { Command } from 'commander';
 import type { MlflowClient } from '../mlflow/client.js';
 import { loadMlflowConfig, type MlflowConfig } from '../mlflow/config.js';
 import type { TrackingTarget } from '../mlflow/fallback.js';
+import { described, mlflowExperiment, mlflowUri, offlineOk, type FlagSpec } from './flags.js';
 import type { Reporter } from './output.js';
 
 /** Flags of every command that records into MLflow. */
-export function withMlflowOptions(command: Command, experimentDefault?: string): Command {
-  return command
-    .option('--mlflow-uri <uri>', 'tracking server (http[s]://...) or local store (file:<dir>); default: MLFLOW_TRACKING_URI, else ./mlruns')
-    .option('--mlflow-experiment <name>', 'experiment name (default: MLFLOW_EXPERIMENT_NAME' + (experimentDefault ? `, else ${experimentDefault})` : ')'))
-    .option('--offline-ok', 'exit 0 when the server is unreachable and the run is recorded locally instead');
+export function recordingFlags(experimentFallback: string): FlagSpec[] {
+  return [described(mlflowUri, 'where to record: a tracking server (http[s]://...) or a local store (file:<dir>)'), mlflowExperiment(experimentFallback), offlineOk];
 }
 
 export interface MlflowOptionValues {

@@ -5,35 +5,34 @@ import type { ModelVersion } from '../mlflow/types.js';
 import { parseModelUri } from '../mlflow/uris.js';
 import { aliasTarget, listModelVersions, listRegisteredModels, showModelVersion } from '../registry/inspect.js';
 import { canonicalStage, describePromotion, promoteVersion, STAGES_DEPRECATED, type Promotion, type PromotionResult } from '../registry/promote.js';
-import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
+import { defineCommand, defineGroup, type CommandContext } from './define.js';
+import { ENV } from './environment.js';
+import { archiveExisting, described, dryRun, json, mlflowUri, verbose } from './flags.js';
 import type { OpenedTracking } from './mlflow-options.js';
-import type { GlobalOptions, Reporter } from './output.js';
-import { openExisting, plannedLocation, withMlflowUri, type MlflowUriValues } from './registry-options.js';
+import { openExisting, plannedLocation, type MlflowUriValues } from './registry-options.js';
 import { formatTable, formatTime } from './table.js';
 
-type Flags = MlflowUriValues & Record<string, unknown>;
+type RegistryContext = CommandContext<MlflowUriValues>;
 
 /** Runs `work` against MLflow, or with --dry-run reports what it would do and sends nothing. */
-async function withRegistry<T>(
-  flags: Flags,
-  command: string,
-  planned: string,
-  work: (tracking: OpenedTracking, options: GlobalOptions, reporter: Reporter) => Promise<T>,
-): Promise<T | undefined> {
-  const options = globalOptionsOf(flags);
-  const reporter = reporterFor(options);
+async function withRegistry<T>(context: RegistryContext, planned: string, work: (tracking: OpenedTracking) => Promise<T>): Promise<T | undefined> {
+  const { flags, options, reporter } = context;
   if (options.dryRun) {
     const line = `Dry run: nothing was sent to MLflow; would ${planned} at ${plannedLocation(flags)}`;
-    reporter.result({ command, dry_run: true, plan: `${planned} at ${plannedLocation(flags)}` }, [line]);
+    reporter.result({ dry_run: true, plan: `${planned} at ${plannedLocation(flags)}` }, [line]);
     return undefined;
   }
   const tracking = await openExisting(flags);
   try {
-    return await work(tracking, options, reporter);
+    return await work(tracking);
   } finally {
     await tracking.client.close();
   }
 }
+
+const READ_FLAGS = [described(mlflowUri, 'the MLflow to read'), json, verbose];
+const CHANGE_FLAGS = [described(mlflowUri, 'the MLflow to change'), dryRun('writes no file; prints what would change'), json, verbose];
+const REGISTRY_EXITS = { 1: 'MLflow did not answer or failed', 2: 'bad flags, or the model, version or alias does not exist' };
 
 function versionJson(version: ModelVersion): Record<string, unknown> {
   return {
@@ -77,7 +76,7 @@ export function promotionJson(result: PromotionResult): Record<string, unknown> 
   };
 }
 
-interface PromoteFlags extends Flags {
+interface PromoteFlags extends MlflowUriValues {
   alias?: string;
   stage?: string;
   archiveExisting?: boolean;
@@ -103,14 +102,21 @@ async function promotionOf(flags: PromoteFlags): Promise<Promotion> {
 }
 
 export function registerModels(program: Command): void {
-  const models = program.command('models').description('The MLflow Model Registry: list models and versions, show a version, promote by alias or stage.');
+  const models = defineGroup(program, 'models', 'The MLflow Model Registry: list models and versions, show a version, promote by alias or stage.');
 
-  withCommonOptions(withMlflowUri(models.command('list')))
-    .description('List registered models: name, latest version, aliases, last update.')
-    .option('--filter <filter>', `an MLflow filter, e.g. "name LIKE 'peng%'" or "tags.team = '29'"`)
-    .addHelpText('after', examples(['mlflow-mct models list', `mlflow-mct models list --filter "name LIKE 'peng%'" --json`]))
-    .action(async (flags: Flags & { filter?: string }) => {
-      await withRegistry(flags, 'models list', `list the registered models${flags.filter ? ` matching ${flags.filter}` : ''}`, async (tracking, _options, reporter) => {
+  defineCommand<MlflowUriValues & { filter?: string }>(
+    models,
+    {
+      name: 'list',
+      description: 'List registered models: name, latest version, aliases, last update.',
+      flags: [{ flags: '--filter <filter>', description: `an MLflow filter, e.g. "name LIKE 'peng%'" or "tags.team = '29'"` }, ...READ_FLAGS],
+      examples: ['mlflow-mct models list', `mlflow-mct models list --filter "name LIKE 'peng%'" --json`],
+      exitCodes: REGISTRY_EXITS,
+      environment: ENV.mlflow,
+    },
+    async (context) => {
+      const { flags, reporter } = context;
+      await withRegistry(context, `list the registered models${flags.filter ? ` matching ${flags.filter}` : ''}`, async (tracking) => {
         const found = await listRegisteredModels(tracking.client, flags.filter);
         const rows = found.map((model) => {
           const latest = model.latestVersions.map((version) => Number(version.version)).sort((a, b) => b - a)[0];
@@ -119,7 +125,6 @@ export function registerModels(program: Command): void {
         });
         reporter.result(
           {
-            command: 'models list',
             tracking: tracking.target.location,
             filter: flags.filter ?? null,
             registered_models: found.map((model) => ({
@@ -135,14 +140,22 @@ export function registerModels(program: Command): void {
           found.length === 0 ? [`No registered models${flags.filter ? ` match ${flags.filter}` : ''} at ${tracking.target.location}`] : formatTable(['NAME', 'LATEST', 'ALIASES', 'UPDATED (UTC)', 'DESCRIPTION'], rows),
         );
       });
-    });
+    },
+  );
 
-  withCommonOptions(withMlflowUri(models.command('versions <name>')))
-    .description('List the versions of a registered model, newest first: stage, aliases, status, run.')
-    .addHelpText('after', examples(['mlflow-mct models versions gpt2-text-generator', 'mlflow-mct models versions penguins-rf --json']))
-    .action(async (name: string, flags: Flags) => {
-      await withRegistry(flags, 'models versions', `list the versions of ${name}`, async (tracking, _options, reporter) => {
-        const versions = await listModelVersions(tracking.client, name);
+  defineCommand<MlflowUriValues>(
+    models,
+    {
+      name: 'versions <name>',
+      description: 'List the versions of a registered model, newest first: stage, aliases, status, run.',
+      flags: READ_FLAGS,
+      examples: ['mlflow-mct models versions gpt2-text-generator', 'mlflow-mct models versions penguins-rf --json'],
+      exitCodes: REGISTRY_EXITS,
+      environment: ENV.mlflow,
+    },
+    async (context, name) => {
+      await withRegistry(context, `list the versions of ${name}`, async (tracking) => {
+        const versions = await listModelVersions(tracking.client, name as string);
         const rows = versions.map((version) => [
           version.version,
           version.currentStage,
@@ -151,24 +164,30 @@ export function registerModels(program: Command): void {
           formatTime(version.creationTimestamp),
           version.runId ?? '-',
         ]);
-        reporter.result(
-          { command: 'models versions', tracking: tracking.target.location, name, versions: versions.map(versionJson) },
+        context.reporter.result(
+          { tracking: tracking.target.location, name, versions: versions.map(versionJson) },
           versions.length === 0 ? [`${name} has no versions`] : formatTable(['VERSION', 'STAGE', 'ALIASES', 'STATUS', 'CREATED (UTC)', 'RUN'], rows),
         );
       });
-    });
+    },
+  );
 
-  withCommonOptions(withMlflowUri(models.command('show <uri>')))
-    .description('Show the version a models:/ URI names: version, stage, aliases, run, source, description.')
-    .addHelpText(
-      'after',
-      examples(['mlflow-mct models show models:/gpt2-text-generator@champion', 'mlflow-mct models show models:/penguins-rf/Production --json', 'mlflow-mct models show models:/penguins-rf/3']),
-    )
-    .action(async (uri: string, flags: Flags) => {
-      const parsed = parseModelUri(uri);
-      await withRegistry(flags, 'models show', `resolve ${uri}`, async (tracking, _options, reporter) => {
+  defineCommand<MlflowUriValues>(
+    models,
+    {
+      name: 'show <uri>',
+      description: 'Show the version a models:/ URI names: version, stage, aliases, run, source, description.',
+      flags: READ_FLAGS,
+      examples: ['mlflow-mct models show models:/gpt2-text-generator@champion', 'mlflow-mct models show models:/penguins-rf/Production --json', 'mlflow-mct models show models:/penguins-rf/3'],
+      exitCodes: REGISTRY_EXITS,
+      environment: ENV.mlflow,
+    },
+    async (context, uri) => {
+      const parsed = parseModelUri(uri as string);
+      const { reporter } = context;
+      await withRegistry(context, `resolve ${uri}`, async (tracking) => {
         if (parsed.kind === 'stage') reporter.warn(STAGES_DEPRECATED);
-        const shown = await showModelVersion(tracking.client, uri);
+        const shown = await showModelVersion(tracking.client, uri as string);
         const version = shown.version;
         const lines = [
           `${version.name} version ${version.version}  (${uri})`,
@@ -184,48 +203,58 @@ export function registerModels(program: Command): void {
           '  Description:',
           ...(version.description ? version.description.split('\n').map((line) => `    ${line}`.trimEnd()) : ['    -']),
         ];
-        reporter.result({ command: 'models show', tracking: tracking.target.location, uri, artifact_uri: shown.artifactUri, version: versionJson(version) }, lines);
+        reporter.result({ tracking: tracking.target.location, uri, artifact_uri: shown.artifactUri, version: versionJson(version) }, lines);
       });
-    });
+    },
+  );
 
-  withCommonOptions(withMlflowUri(models.command('promote <name> <version>')))
-    .description('Promote a version: point an alias at it (recommended) or move it to a stage (deprecated in MLflow).')
-    .option('--alias <alias>', 'point this alias (e.g. champion) at the version; it moves from any other version')
-    .option('--stage <stage>', 'move the version to Staging, Production, Archived or None (stages are deprecated in MLflow)')
-    .option('--archive-existing', 'with --stage Staging or Production: archive the versions already in that stage')
-    .addHelpText(
-      'after',
-      examples([
-        'mlflow-mct models promote gpt2-text-generator 3 --alias champion',
-        'mlflow-mct models promote penguins-rf 2 --stage Production --archive-existing',
-      ]),
-    )
-    .action(async (name: string, version: string, flags: PromoteFlags) => {
-      const promotion = await promotionOf(flags);
-      if (!/^\d+$/.test(version)) throw new UsageError(`model version "${version}" is not a version number`, { hint: 'pass the number, e.g. 3' });
-      if (promotion.kind === 'stage') reporterFor(globalOptionsOf(flags)).warn(STAGES_DEPRECATED);
-      await withRegistry(flags, 'models promote', describePromotion(name, version, promotion), async (tracking, _options, reporter) => {
-        const result = await promoteVersion(tracking.client, name, version, promotion);
-        reporter.result({ command: 'models promote', tracking: tracking.target.location, ...promotionJson(result), model_version: versionJson(result.modelVersion) }, promotionLines(result));
+  defineCommand<PromoteFlags>(
+    models,
+    {
+      name: 'promote <name> <version>',
+      description: 'Promote a version: point an alias at it (recommended) or move it to a stage (deprecated in MLflow).',
+      flags: [
+        { flags: '--alias <alias>', description: 'point this alias (e.g. champion) at the version; it moves from any other version' },
+        { flags: '--stage <stage>', description: 'move the version to Staging, Production, Archived or None (stages are deprecated in MLflow)' },
+        described(archiveExisting, 'with --stage Staging or Production: archive the versions already in that stage'),
+        ...CHANGE_FLAGS,
+      ],
+      examples: ['mlflow-mct models promote gpt2-text-generator 3 --alias champion', 'mlflow-mct models promote penguins-rf 2 --stage Production --archive-existing'],
+      exitCodes: REGISTRY_EXITS,
+      environment: ENV.mlflow,
+    },
+    async (context, name, version) => {
+      const promotion = await promotionOf(context.flags);
+      if (!/^\d+$/.test(version as string)) throw new UsageError(`model version "${version}" is not a version number`, { hint: 'pass the number, e.g. 3' });
+      if (promotion.kind === 'stage') context.reporter.warn(STAGES_DEPRECATED);
+      await withRegistry(context, describePromotion(name as string, version as string, promotion), async (tracking) => {
+        const result = await promoteVersion(tracking.client, name as string, version as string, promotion);
+        context.reporter.result({ tracking: tracking.target.location, ...promotionJson(result), model_version: versionJson(result.modelVersion) }, promotionLines(result));
       });
-    });
+    },
+  );
 
-  const alias = models.command('alias').description('Manage registered model aliases.');
-  withCommonOptions(withMlflowUri(alias.command('delete <name> <alias>')))
-    .description('Delete an alias of a registered model (the version itself stays).')
-    .addHelpText('after', examples(['mlflow-mct models alias delete gpt2-text-generator champion']))
-    .action(async (name: string, aliasName: string, flags: Flags) => {
-      await checkAlias(aliasName);
-      await withRegistry(flags, 'models alias delete', `delete alias @${aliasName} of ${name}`, async (tracking, _options, reporter) => {
-        const target = await aliasTarget(tracking.client, name, aliasName);
+  const alias = defineGroup(models, 'alias', 'Manage registered model aliases.');
+  defineCommand<MlflowUriValues>(
+    alias,
+    {
+      name: 'delete <name> <alias>',
+      description: 'Delete an alias of a registered model (the version itself stays).',
+      flags: CHANGE_FLAGS,
+      examples: ['mlflow-mct models alias delete gpt2-text-generator champion'],
+      exitCodes: REGISTRY_EXITS,
+      environment: ENV.mlflow,
+    },
+    async (context, name, aliasName) => {
+      await checkAlias(aliasName as string);
+      await withRegistry(context, `delete alias @${aliasName} of ${name}`, async (tracking) => {
+        const target = await aliasTarget(tracking.client, name as string, aliasName as string);
         if (target === undefined) {
           throw new InputError(`${name} has no alias @${aliasName}`, { hint: `mlflow-mct models versions ${JSON.stringify(name)} shows the aliases` });
         }
-        await tracking.client.deleteAlias(name, aliasName);
-        reporter.result(
-          { command: 'models alias delete', tracking: tracking.target.location, name, alias: aliasName, version: target },
-          [`Deleted alias @${aliasName} of ${name} (it pointed at version ${target})`],
-        );
+        await tracking.client.deleteAlias(name as string, aliasName as string);
+        context.reporter.result({ tracking: tracking.target.location, name, alias: aliasName, version: target }, [`Deleted alias @${aliasName} of ${name} (it pointed at version ${target})`]);
       });
-    });
+    },
+  );
 }

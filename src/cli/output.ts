@@ -1,3 +1,5 @@
+import { jsonDocument } from './json-contract.js';
+
 /**
  * Where a command's words go. stdout carries the result (human lines, or exactly one JSON
  * document with --json); stderr carries progress, warnings and errors, so scripts can pipe
@@ -9,48 +11,62 @@ export interface GlobalOptions {
   json: boolean;
   dryRun: boolean;
   verbose: boolean;
+  quiet: boolean;
 }
 
-function colourAllowed(stream: NodeJS.WriteStream): boolean {
-  // https://no-color.org: any non-empty NO_COLOR disables colour.
-  if (process.env.NO_COLOR) return false;
-  if (process.env.FORCE_COLOR) return true;
-  return Boolean(stream.isTTY);
+/**
+ * Colour on stderr: never with a non-empty NO_COLOR (https://no-color.org); FORCE_COLOR forces it,
+ * except FORCE_COLOR=0 or false, which turns it off; otherwise only on a terminal.
+ */
+export function colourAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
 function paint(stream: NodeJS.WriteStream, code: number, text: string): string {
   return colourAllowed(stream) ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
-export class Reporter {
-  constructor(private readonly options: Pick<GlobalOptions, 'json' | 'verbose'>) {}
+export function warningLine(message: string): string {
+  return `${paint(process.stderr, 33, 'warning:')} ${message}\n`;
+}
 
-  /** A line for people, on stderr so that stdout stays machine-readable; silent with --json. */
+export class Reporter {
+  private readonly started = Date.now();
+
+  constructor(private readonly options: Pick<GlobalOptions, 'json' | 'verbose' | 'quiet'> & { command: string }) {}
+
+  /** A line for people, on stderr so that stdout stays machine-readable; silent with --json or --quiet. */
   progress(message: string): void {
-    if (!this.options.json) process.stderr.write(`${message}\n`);
+    if (!this.options.json && !this.options.quiet) process.stderr.write(`${message}\n`);
   }
 
   /** Warnings always reach stderr, even with --json. */
   warn(message: string): void {
-    process.stderr.write(`${paint(process.stderr, 33, 'warning:')} ${message}\n`);
+    process.stderr.write(warningLine(message));
   }
 
   debug(message: string): void {
     if (this.options.verbose) process.stderr.write(`${paint(process.stderr, 2, 'debug:')} ${message}\n`);
   }
 
-  /**
-   * The command's outcome: the JSON summary with --json, otherwise the human lines.
-   */
-  result(summary: unknown, humanLines: readonly string[]): void {
+  /** The command's outcome: the JSON document with --json (see json-contract.ts), otherwise the human lines. */
+  result(summary: Record<string, unknown>, humanLines: readonly string[]): void {
     if (this.options.json) {
-      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(jsonDocument(this.options.command, summary, Date.now() - this.started), null, 2)}\n`);
     } else {
       for (const line of humanLines) process.stdout.write(`${line}\n`);
     }
   }
 }
 
+/** The one error prefix, for our errors and commander's alike. */
+export function errorLine(message: string): string {
+  return `${paint(process.stderr, 31, 'mlflow-mct: error:')} ${message}\n`;
+}
+
 export function printError(message: string): void {
-  process.stderr.write(`${paint(process.stderr, 31, 'mlflow-mct: error:')} ${message}\n`);
+  process.stderr.write(errorLine(message));
 }

@@ -6,7 +6,9 @@ import { createStore } from '../mlflow/create-store.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri, localPathOf } from '../mlflow/file-store/index.js';
 import { RestStore } from '../mlflow/rest/index.js';
 import { ledgerTargetKey, pushLocalStore, type PushProgress, type PushSummary } from '../mlflow/push/index.js';
-import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
+import { defineCommand } from './define.js';
+import { ENV } from './environment.js';
+import { dryRun, json, quiet, verbose } from './flags.js';
 
 interface PushFlags {
   from?: string;
@@ -65,23 +67,28 @@ function humanSummary(summary: PushSummary, source: string): string[] {
 }
 
 export function registerPush(program: Command): void {
-  const command = program
-    .command('push')
-    .description('Send the runs, models and registry entries of a local store (./mlruns) to an MLflow tracking server; safe to repeat and to resume.')
-    .option('--from <dir>', `the local store to read (a directory or file: URI)`, `./${DEFAULT_LOCAL_STORE}`)
-    .option('--to <tracking-uri>', 'the MLflow tracking server (default: MLFLOW_TRACKING_URI)');
-  withCommonOptions(command)
-    .addHelpText(
-      'after',
-      examples([
+  defineCommand<PushFlags>(
+    program,
+    {
+      name: 'push',
+      description: 'Send the runs, models and registry entries of a local store (./mlruns) to an MLflow tracking server; safe to repeat and to resume.',
+      flags: [
+        { flags: '--from <dir>', description: 'the local store to read (a directory or file: URI)', default: `./${DEFAULT_LOCAL_STORE}`, completes: 'directory' },
+        { flags: '--to <tracking-uri>', description: 'the MLflow tracking server', defaultText: 'MLFLOW_TRACKING_URI' },
+        dryRun('only asks the server what it already holds, and prints what would be sent; writes no file'),
+        json,
+        quiet,
+        verbose,
+      ],
+      examples: [
         'mlflow-mct push --to http://mlflow.internal:5000',
         'MLFLOW_TRACKING_URI=https://mlflow.example.com mlflow-mct push --from ./mlruns',
         'mlflow-mct push --to http://127.0.0.1:5000 --dry-run',
-      ]),
-    )
-    .action(async (raw: PushFlags & Record<string, unknown>) => {
-      const options = globalOptionsOf(raw);
-      const reporter = reporterFor(options);
+      ],
+      exitCodes: { 1: 'the push stopped (what was sent is recorded; run it again to resume)', 2: 'bad flags, no local store at --from, or no server to push to' },
+      environment: ENV.mlflow,
+    },
+    async ({ flags: raw, options, reporter }) => {
       const from = localPathOf(raw.from ?? DEFAULT_LOCAL_STORE);
       const info = await stat(from).catch(() => undefined);
       if (!info?.isDirectory()) {
@@ -99,14 +106,14 @@ export function registerPush(program: Command): void {
       const targetUri = ledgerTargetKey(config.trackingUri);
       const source = new FileStore(from);
       const target = createStore(config, { onRetry: (event) => reporter.debug(`retrying ${event.request.method} ${event.request.path} in ${event.delayMs} ms: ${event.reason}`) });
-      const progress = progressPrinter(options.json || options.dryRun);
+      const progress = progressPrinter(options.json || options.quiet || options.dryRun);
       const started = Date.now();
       try {
         const summary = await pushLocalStore({ source, target, targetUri, dryRun: options.dryRun, onProgress: progress.update });
         progress.end();
         const requests = target instanceof RestStore ? target.http.stats.requests : undefined;
         reporter.debug(`push took ${Date.now() - started} ms${requests === undefined ? '' : ` and ${requests} HTTP requests`}`);
-        reporter.result({ command: 'push', from, ...summary, ...(requests === undefined ? {} : { requests }), durationMs: Date.now() - started }, humanSummary(summary, from));
+        reporter.result({ from, ...summary, ...(requests === undefined ? {} : { requests }) }, humanSummary(summary, from));
       } catch (error) {
         progress.end();
         const reason = error instanceof Error ? error.message : String(error);
@@ -117,5 +124,6 @@ export function registerPush(program: Command): void {
       } finally {
         await target.close();
       }
-    });
+    },
+  );
 }

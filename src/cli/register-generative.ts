@@ -12,15 +12,17 @@ import {
 } from '../generative/register.js';
 import { DEFAULT_MODEL_CLASS } from '../generative/mlmodel.js';
 import { canonicalStage, STAGES_DEPRECATED, type Promotion } from '../registry/promote.js';
-import { composeCard, withCardOptions, type CardOptionValues } from './card-options.js';
+import { composeCard, type CardOptionValues } from './card-options.js';
 import { cardFileLines } from './card-result.js';
-import { examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
-import { mlflowConfigOf, openTracking, reportTracking, withMlflowOptions, type MlflowOptionValues } from './mlflow-options.js';
+import { defineCommand } from './define.js';
+import { ENV } from './environment.js';
+import { archiveExisting, CARD_FLAGS, described, dryRun, json, mlflowAlias, mlflowRegName, mlflowRunName, mlflowStage, mlflowTags, outDir, quiet, verbose } from './flags.js';
+import { mlflowConfigOf, openTracking, recordingFlags, reportTracking, type MlflowOptionValues } from './mlflow-options.js';
 import { promotionJson } from './models.js';
 import { parseTags } from './train-penguins.js';
 
 interface RegisterGenerativeFlags extends MlflowOptionValues, CardOptionValues {
-  registeredName: string;
+  mlflowRegName: string;
   model?: string;
   revision?: string;
   modelClass?: string;
@@ -60,38 +62,47 @@ function promotionsOf(flags: RegisterGenerativeFlags): Promotion[] {
 }
 
 export function registerRegisterGenerative(program: Command): void {
-  const command = program
-    .command('register-generative')
-    .description('Register a Hugging Face text-generation model in the MLflow Model Registry (by reference or from a local folder) and write its Model Card.')
-    .option('--registered-name <name>', 'registered model name', DEFAULT_REGISTERED_NAME)
-    .option('--model <hf-id>', 'a model on the Hugging Face Hub, registered by reference (no download), e.g. openai-community/gpt2')
-    .option('--revision <sha>', 'with --model: the commit to pin (default: resolved from the Hub, which needs network)')
-    .option('--model-class <class>', `with --model: the transformers class that loads it (default ${DEFAULT_MODEL_CLASS})`)
-    .option('--model-dir <dir>', 'a local Hugging Face model folder (config.json, tokenizer files, *.safetensors), uploaded as the model');
-  withMlflowOptions(command, DEFAULT_GENERATIVE_EXPERIMENT)
-    .option('--mlflow-run-name <name>', 'run name (default: one MLflow makes up)')
-    .option('--mlflow-tags <json>', 'extra run tags as a JSON object, e.g. \'{"team": "29"}\'')
-    .option('--mlflow-alias <alias>', 'point this alias (e.g. champion) at the new version')
-    .option('--mlflow-stage <stage>', 'move the new version to Staging, Production or Archived (stages are deprecated in MLflow; prefer --mlflow-alias)')
-    .option('--archive-existing', 'with --mlflow-stage Staging or Production: archive the versions already there');
-  withCardOptions(withCommonOptions(command))
-    .addHelpText(
-      'after',
-      examples([
+  defineCommand<RegisterGenerativeFlags>(
+    program,
+    {
+      name: 'register-generative',
+      description: 'Register a Hugging Face text-generation model in the MLflow Model Registry (by reference or from a local folder) and write its Model Card.',
+      flags: [
+        described(mlflowRegName, 'the registered model to add a version to', { default: DEFAULT_REGISTERED_NAME }),
+        { flags: '--model <hf-id>', description: 'a model on the Hugging Face Hub, registered by reference (no download), e.g. openai-community/gpt2' },
+        { flags: '--revision <sha>', description: 'with --model: the commit to pin', defaultText: 'resolved from the Hub, which needs network' },
+        { flags: '--model-class <class>', description: 'with --model: the transformers class that loads it', defaultText: DEFAULT_MODEL_CLASS },
+        { flags: '--model-dir <dir>', description: 'a local Hugging Face model folder (config.json, tokenizer files, *.safetensors), uploaded as the model', completes: 'directory' },
+        ...recordingFlags(DEFAULT_GENERATIVE_EXPERIMENT),
+        described(mlflowRunName, 'the run name', { defaultText: 'one MLflow makes up' }),
+        mlflowTags,
+        mlflowAlias,
+        mlflowStage,
+        described(archiveExisting, 'with --mlflow-stage Staging or Production: archive the versions already there'),
+        ...CARD_FLAGS,
+        outDir,
+        dryRun('contacts neither MLflow nor the Hugging Face Hub, prints the plan, and still writes the card files in --out-dir'),
+        json,
+        quiet,
+        verbose,
+      ],
+      examples: [
         'mlflow-mct register-generative --dry-run --model openai-community/gpt2',
         'mlflow-mct register-generative --model openai-community/gpt2 --revision 607a30d783dfa663caf39e06633721c8d4cfcd7e --mlflow-uri http://127.0.0.1:5000 --mlflow-alias champion',
-        'mlflow-mct register-generative --model-dir ./my-gpt2 --registered-name my-gpt2 --metric perplexity=21.3 --lang es',
-      ]),
-    )
-    .action(async (flags: RegisterGenerativeFlags & Record<string, unknown>) => {
-      const started = Date.now();
-      const options = globalOptionsOf(flags);
-      const reporter = reporterFor(options);
+        'mlflow-mct register-generative --model-dir ./my-gpt2 --mlflow-reg-name my-gpt2 --metric perplexity=21.3 --lang es',
+      ],
+      exitCodes: {
+        1: 'MLflow failed, or did not answer and the run was recorded in ./mlruns instead (0 with --offline-ok)',
+        2: 'bad flags, a model folder that cannot be read, or a --model revision that cannot be resolved',
+      },
+      environment: [...ENV.recording, 'HF_ENDPOINT', 'HF_TOKEN', 'HF_HUB_OFFLINE'],
+    },
+    async ({ flags, options, reporter }) => {
       const model = modelSelection(flags);
       const promotions = promotionsOf(flags);
       const experimentName = mlflowConfigOf(flags).experimentName ?? DEFAULT_GENERATIVE_EXPERIMENT;
       const request: RegisterGenerativeRequest = {
-        registeredName: flags.registeredName,
+        registeredName: flags.mlflowRegName,
         model,
         experimentName,
         runName: flags.mlflowRunName ?? '',
@@ -113,12 +124,10 @@ export function registerRegisterGenerative(program: Command): void {
         if (prepared.revisionUnresolved) lines.push(`The revision of ${flags.model} is unresolved: a real run asks the Hugging Face Hub for it, or pass --revision <commit sha>`);
         reporter.result(
           {
-            command: 'register-generative',
             dry_run: true,
             card: { name: outcome.card.model_details?.name },
             files: outcome.files,
             mlflow: { recorded: false, plan: prepared.plan, revision_unresolved: prepared.revisionUnresolved },
-            duration_ms: Date.now() - started,
           },
           [...lines, ...cardFileLines(outcome.files)],
         );
@@ -144,7 +153,6 @@ export function registerRegisterGenerative(program: Command): void {
         }
         reporter.result(
           {
-            command: 'register-generative',
             dry_run: false,
             card: { name: outcome.card.model_details?.name, version: outcome.card.model_details?.version?.name },
             files: outcome.files,
@@ -155,12 +163,12 @@ export function registerRegisterGenerative(program: Command): void {
               experiment: experimentName,
               ...(registered ? { ...registered, previousVersion: registered.previousVersion ?? null, promotions: registered.promotions.map(promotionJson) } : {}),
             },
-            duration_ms: Date.now() - started,
           },
           [...lines, ...cardFileLines(outcome.files)],
         );
       } finally {
         await tracking.client.close();
       }
-    });
+    },
+  );
 }

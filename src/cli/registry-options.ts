@@ -1,17 +1,12 @@
-import { Command } from 'commander';
 import { RuntimeFailure } from '../errors.js';
 import { redactUri } from '../mlflow/config.js';
 import { mlflowConfigOf, openTracking, type OpenedTracking } from './mlflow-options.js';
 
 /**
- * The MLflow flag of commands that read or change what is already in MLflow (the registry, an
- * existing run). Unlike recording commands, they never fall back to the local store when a
+ * Commands that read or change what is already in MLflow (the registry, an existing run) take
+ * `--mlflow-uri`. Unlike recording commands, they never fall back to the local store when a
  * server does not answer: the run or version is on the server, so that is an error.
  */
-export function withMlflowUri(command: Command): Command {
-  return command.option('--mlflow-uri <uri>', 'the MLflow tracking server (http[s]://...) or local store (file:<dir>); default: MLFLOW_TRACKING_URI, else ./mlruns');
-}
-
 export interface MlflowUriValues {
   mlflowUri?: string;
 }

@@ -1,5 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { LANGUAGES, type Lang } from '../card/labels.js';
+import { Command, InvalidArgumentError } from 'commander';
+import type { Lang } from '../card/labels.js';
 import type { ModelCard } from '../card/schema.js';
 import { UsageError } from '../errors.js';
 import type { Tags } from '../mlflow/types.js';
@@ -7,8 +7,10 @@ import type { MaxFeatures } from '../train/forest.js';
 import { trainPenguins, type Recording, type TrainPenguinsRequest } from '../workflows/train-penguins.js';
 import { composeCard } from './card-options.js';
 import { cardFileLines } from './card-result.js';
-import { collect, examples, globalOptionsOf, reporterFor, withCommonOptions } from './common.js';
-import { mlflowConfigOf, openTracking, reportTracking, withMlflowOptions, type MlflowOptionValues } from './mlflow-options.js';
+import { defineCommand } from './define.js';
+import { ENV } from './environment.js';
+import { config, described, dryRun, fraction, integer, json, lang, license, mlflowAlias, mlflowRegName, mlflowRunName, mlflowTags, modelVersion, outDir, owner, quiet, verbose } from './flags.js';
+import { mlflowConfigOf, openTracking, recordingFlags, reportTracking, type MlflowOptionValues } from './mlflow-options.js';
 import { trainingProgress } from './progress.js';
 
 interface TrainPenguinsFlags extends MlflowOptionValues {
@@ -39,20 +41,6 @@ interface TrainPenguinsFlags extends MlflowOptionValues {
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-
-function integer(min: number): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
-    return value;
-  };
-}
-
-function fraction(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || value >= 1) throw new InvalidArgumentError('expected a number between 0 and 1 (exclusive), e.g. 0.2.');
-  return value;
-}
 
 /** `--max-features`: scikit-learn's values, `all` for None. */
 function maxFeatures(text: string): MaxFeatures {
@@ -106,47 +94,56 @@ function checkFlags(flags: TrainPenguinsFlags): { modelVersion: string } {
 }
 
 export function registerTrainPenguins(program: Command): void {
-  const command = program
-    .command('train-penguins')
-    .description('Train a random forest on Palmer Penguins, evaluate it, record the run in MLflow (./mlruns by default), optionally register it, and write its Model Card.')
-    .option('--data <csv>', 'train on this CSV (same columns as the Palmer Penguins file) instead of the shipped data/penguins.csv')
-    .option('--test-size <fraction>', 'fraction of rows held out for testing (default 0.2)', fraction)
-    .option('--seed <n>', 'seed of the split, the forest and cross-validation (default 42)', integer(0))
-    .option('--stratify', 'keep class proportions in the train/test split')
-    .option('--n-estimators <n>', 'number of trees (scikit-learn n_estimators)', integer(1), 100)
-    .option('--max-depth <n>', 'maximum tree depth (max_depth; default: unlimited)', integer(1))
-    .option('--max-features <rule>', 'features drawn at each split (max_features): sqrt, log2, all, a count or a fraction (default: sqrt)', maxFeatures)
-    .option('--min-samples-split <n>', 'fewest rows a node needs to be split (min_samples_split)', integer(2), 2)
-    .option('--min-samples-leaf <n>', 'fewest rows each side of a split keeps (min_samples_leaf)', integer(1), 1)
-    .option('--no-bootstrap', 'train every tree on all training rows instead of a bootstrap sample (bootstrap=False; no out-of-bag score)')
-    .option('--random-state <n>', 'seed of the forest alone (random_state; default: --seed)', integer(0))
-    .option('--cv-folds <n>', 'cross-validation folds', integer(2), 5)
-    .option('--cv-repeats <n>', 'cross-validation repeats', integer(1), 3)
-    .option('--no-evaluate', 'skip cross-validation');
-  withMlflowOptions(command, 'penguins')
-    .option('--mlflow-run-name <name>', 'run name (default train_penguins_<YYYYmmdd_HHMMSS>)')
-    .option('--mlflow-tags <json>', 'extra run tags as a JSON object, e.g. \'{"team": "29"}\'')
-    .option('--model-version <semver>', 'model version recorded in the run and the card (default: MODEL_VERSION, else 0.1.0)')
-    .option('--mlflow-reg-name <name>', 'register the model under this name')
-    .option('--mlflow-alias <alias>', 'with --mlflow-reg-name: point this alias (e.g. champion) at the new version')
-    .option('--mlflow-disable', 'do not record anything in MLflow; only train and write the card')
-    .option('--config <file>', 'a partial Model Card (YAML or JSON) merged over the computed card')
-    .option('--owner <"Name <contact>">', 'a model owner for the card (repeatable)', collect)
-    .option('--license <spdx-or-text>', 'the model licence for the card')
-    .addOption(new Option('--lang <lang>', 'language of the card').choices(LANGUAGES).default('en'));
-  withCommonOptions(command)
-    .addHelpText(
-      'after',
-      examples([
+  defineCommand<TrainPenguinsFlags>(
+    program,
+    {
+      name: 'train-penguins',
+      description: 'Train a random forest on Palmer Penguins, evaluate it, record the run in MLflow (./mlruns by default), optionally register it, and write its Model Card.',
+      flags: [
+        { flags: '--data <csv>', description: 'train on this CSV (same columns as the Palmer Penguins file) instead of the shipped data/penguins.csv', completes: 'file' },
+        { flags: '--test-size <fraction>', description: 'fraction of rows held out for testing', defaultText: '0.2', parse: fraction },
+        { flags: '--seed <n>', description: 'seed of the split, the forest and cross-validation', defaultText: '42', parse: integer(0) },
+        { flags: '--stratify', description: 'keep class proportions in the train/test split' },
+        { flags: '--n-estimators <n>', description: 'number of trees (scikit-learn n_estimators)', default: 100, parse: integer(1) },
+        { flags: '--max-depth <n>', description: 'maximum tree depth (max_depth)', defaultText: 'unlimited', parse: integer(1) },
+        { flags: '--max-features <rule>', description: 'features drawn at each split (max_features): sqrt, log2, all, a count or a fraction', defaultText: 'sqrt', parse: maxFeatures },
+        { flags: '--min-samples-split <n>', description: 'fewest rows a node needs to be split (min_samples_split)', default: 2, parse: integer(2) },
+        { flags: '--min-samples-leaf <n>', description: 'fewest rows each side of a split keeps (min_samples_leaf)', default: 1, parse: integer(1) },
+        { flags: '--no-bootstrap', description: 'train every tree on all training rows instead of a bootstrap sample (bootstrap=False; no out-of-bag score)' },
+        { flags: '--random-state <n>', description: 'seed of the forest alone (random_state)', defaultText: '--seed', parse: integer(0) },
+        { flags: '--cv-folds <n>', description: 'cross-validation folds', default: 5, parse: integer(2) },
+        { flags: '--cv-repeats <n>', description: 'cross-validation repeats', default: 3, parse: integer(1) },
+        { flags: '--no-evaluate', description: 'skip cross-validation' },
+        ...recordingFlags('penguins'),
+        described(mlflowRunName, 'the run name', { defaultText: 'train_penguins_<YYYYmmdd_HHMMSS>' }),
+        mlflowTags,
+        described(modelVersion, 'the model version recorded in the run and the card (semver)', { defaultText: 'MODEL_VERSION, else 0.1.0' }),
+        described(mlflowRegName, 'register the model under this name'),
+        described(mlflowAlias, 'with --mlflow-reg-name: point this alias (e.g. champion) at the new version'),
+        { flags: '--mlflow-disable', description: 'do not record anything in MLflow; only train and write the card' },
+        config,
+        owner,
+        license,
+        lang,
+        outDir,
+        dryRun('still trains, writes the card files in --out-dir and prints what it would log'),
+        json,
+        quiet,
+        verbose,
+      ],
+      examples: [
         'mlflow-mct train-penguins',
         'mlflow-mct train-penguins --dry-run --json',
         'mlflow-mct train-penguins --mlflow-uri http://127.0.0.1:5000 --mlflow-reg-name penguins-rf --mlflow-alias champion',
         "mlflow-mct train-penguins --lang es --n-estimators 200 --stratify --mlflow-tags '{\"team\": \"29\"}'",
-      ]),
-    )
-    .action(async (flags: TrainPenguinsFlags & Record<string, unknown>) => {
-      const options = globalOptionsOf(flags);
-      const reporter = reporterFor(options);
+      ],
+      exitCodes: {
+        1: 'MLflow failed, or did not answer and the run was recorded in ./mlruns instead (0 with --offline-ok)',
+        2: 'bad flags, or --data is missing or malformed (the file and column are named)',
+      },
+      environment: [...ENV.recording, 'MLFLOW_EXPERIMENT', 'MODEL_VERSION'],
+    },
+    async ({ flags, options, reporter }) => {
       const { modelVersion } = checkFlags(flags);
       const userTags = parseTags(flags.mlflowTags);
       const experimentName = mlflowConfigOf(flags).experimentName ?? process.env.MLFLOW_EXPERIMENT ?? 'penguins';
@@ -175,7 +172,7 @@ export function registerTrainPenguins(program: Command): void {
         alias: flags.mlflowAlias,
         outDir: options.outDir,
         customizeCard: (card: ModelCard) => composeCard(card, { ...flags, lang: flags.lang }),
-        onProgress: trainingProgress(reporter, options.json),
+        onProgress: trainingProgress(reporter, options.json || options.quiet),
       };
 
       const recordRun = !options.dryRun && !flags.mlflowDisable;
@@ -206,11 +203,25 @@ export function registerTrainPenguins(program: Command): void {
           ? { recorded: true, tracking: tracking?.target.location, fallback: tracking?.target.fallback ?? null, experiment: experimentName, ...recorded }
           : { recorded: false, ...(outcome.plan ? { plan: outcome.plan } : {}) };
         reporter.result(
-          { command: 'train-penguins', dry_run: options.dryRun, card: { name: outcome.card.model_details?.name, version: modelVersion }, metrics, files: outcome.files, mlflow, timings: result.timings },
+          {
+            dry_run: options.dryRun,
+            card: { name: outcome.card.model_details?.name, version: modelVersion },
+            metrics,
+            files: outcome.files,
+            mlflow,
+            timings_ms: {
+              load: result.timings.loadMs,
+              train: result.timings.trainMs,
+              evaluate: result.timings.evaluateMs,
+              cross_validation: result.timings.crossValidationMs,
+              total: result.timings.totalMs,
+            },
+          },
           [...lines, ...cardFileLines(outcome.files)],
         );
       } finally {
         await tracking?.client.close();
       }
-    });
+    },
+  );
 }

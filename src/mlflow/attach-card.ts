@@ -2,7 +2,7 @@
  * Attaching a Model Card to MLflow: its files as artifacts of a run and/or of a registered model
  * version, and its Markdown as the version's description, so the card shows on the version page.
  *
- * How a command uses it (`--mlflow-run-id`, `--mlflow-reg-name`, `--mlflow-model-version`):
+ * How a command uses it (`--mlflow-run-id`, `--mlflow-reg-name`, `--mlflow-reg-version`):
  *
  * ```ts
  * const request = { runId, registeredModelName, modelVersion, files: [htmlPath, mdPath, jsonPath], markdown };
@@ -96,11 +96,11 @@ export function planCardAttachment(request: CardAttachmentRequest): CardAttachme
     throw new UsageError('nothing to attach the card to', { hint: 'pass --mlflow-run-id <id> and/or --mlflow-reg-name <name>' });
   }
   if (request.modelVersion !== undefined && !name) {
-    throw new UsageError('--mlflow-model-version needs --mlflow-reg-name', { hint: 'name the registered model the version belongs to' });
+    throw new UsageError('--mlflow-reg-version needs --mlflow-reg-name', { hint: 'name the registered model the version belongs to' });
   }
   const version = request.modelVersion === undefined ? LATEST : String(request.modelVersion).trim();
   if (!/^\d+$/.test(version) && version !== LATEST) {
-    throw new UsageError(`model version "${version}" is not a version number`, { hint: 'pass --mlflow-model-version 3, or leave it out for the latest' });
+    throw new UsageError(`model version "${version}" is not a version number`, { hint: 'pass --mlflow-reg-version 3, or leave it out for the latest' });
   }
   if (request.files.length === 0) throw new InputError('no card files to attach', { hint: 'write the card first' });
   const names = request.files.map((file) => basename(file));

@@ -46,7 +46,7 @@ describe('legacy-card', () => {
       'legacy-card', '--out-dir', out, '--lang', 'es',
       '--owner', 'Ana Pérez <ana@example.com>', '--owner', 'Equipo 29',
       '--metric', 'accuracy=0.98', '--metric', 'f1=0.97@Adelie',
-      '--license', 'MIT', '--version', 'v2.0', '--use-case', 'Clasificar especies', '--user', 'Ecólogos', '--limitation', 'Solo tres especies',
+      '--license', 'MIT', '--model-version', 'v2.0', '--use-case', 'Clasificar especies', '--user', 'Ecólogos', '--limitation', 'Solo tres especies',
     ]);
     expect(result.code).toBe(0);
     const card = readJson(join(out, 'penguin_model_card_legacy.json'));
@@ -222,7 +222,7 @@ describe('bad input', () => {
     const out = tempDir();
     const metric = runCli(['legacy-card', '--metric', 'accuracy', '--out-dir', out]);
     expect(metric.code).toBe(2);
-    expectOneLineError(metric.stderr, '--metric "accuracy" is not type=value[@slice]');
+    expectOneLineError(metric.stderr, "option '--metric <type=value[@slice]>' argument 'accuracy' is invalid", 'expected type=value[@slice]');
     const lang = runCli(['legacy-card', '--lang', 'fr', '--out-dir', out]);
     expect(lang.code).toBe(2);
     expect(lang.stderr).toContain("option '--lang <lang>' argument 'fr' is invalid");

@@ -74,7 +74,7 @@ describe('register-generative --dry-run', () => {
     const model = join(cwd, 'tiny-gpt');
     writeTinyModel(model);
     const out = join(cwd, 'out');
-    const result = await runCliAsync(['register-generative', '--dry-run', '--json', '--model-dir', model, '--out-dir', out, '--metric', 'perplexity=21.5', '--metric', 'human_rating=good'], { cwd, env: networkEnv });
+    const result = await runCliAsync(['register-generative', '--dry-run', '--json', '--model-dir', model, '--out-dir', out, '--metric', 'perplexity=21.5', '--metric', 'human_rating=4.5'], { cwd, env: networkEnv });
     expect(result.code).toBe(0);
     expect(recorder.requests).toEqual([]);
     const { plan } = JSON.parse(result.stdout).mlflow;
@@ -111,7 +111,7 @@ describe('register-generative --dry-run', () => {
     expect(card.model_details.licenses).toEqual([{ identifier: 'mit' }]);
     expect(card.quantitative_analysis.performance_metrics).toEqual([
       { type: 'perplexity', value: '21.5' },
-      { type: 'human_rating', value: 'good' },
+      { type: 'human_rating', value: '4.5' },
     ]);
   });
 

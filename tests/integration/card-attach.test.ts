@@ -51,7 +51,7 @@ describeWithServer('attaching legacy and API cards to MLflow', () => {
   it('prints the plan and sends nothing with --dry-run', () => {
     const out = tempDir();
     // Nothing listens on port 9: a dry run must not even try.
-    const result = runCli(['api-card', '--dry-run', '--mlflow-uri', 'http://127.0.0.1:9', '--mlflow-reg-name', 'm', '--mlflow-model-version', '2', '--out-dir', out]);
+    const result = runCli(['api-card', '--dry-run', '--mlflow-uri', 'http://127.0.0.1:9', '--mlflow-reg-name', 'm', '--mlflow-reg-version', '2', '--out-dir', out]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('dry run: would set the description of m version 2');
   });

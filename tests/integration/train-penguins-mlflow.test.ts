@@ -66,7 +66,7 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.mlflow).toMatchObject({ recorded: true, tracking: join(cwd, 'mlruns'), fallback: null });
-    const seen = await readWithPython(`file://${join(cwd, 'mlruns')}`, summary.mlflow.runId);
+    const seen = await readWithPython(`file://${join(cwd, 'mlruns')}`, summary.mlflow.run_id);
     expectPenguinRun(seen, summary);
     expect(seen.name).toMatch(/^train_penguins_\d{8}_\d{6}$/);
   });
@@ -81,7 +81,7 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     );
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    const { runId, registered } = summary.mlflow;
+    const { run_id: runId, registered } = summary.mlflow;
     expect(registered).toEqual({ name, version: '1', alias: 'champion' });
     expect(existsSync(join(cwd, 'mlruns'))).toBe(false);
 
@@ -106,7 +106,7 @@ describeWithServer('train-penguins recorded in MLflow', () => {
       await client.close();
     }
     // One log-batch carries all params, metrics and tags; the whole run stays within a few dozen requests.
-    expect(summary.mlflow.httpRequests).toBeLessThan(60);
+    expect(summary.mlflow.http_requests).toBeLessThan(60);
   });
 
   it('falls back to ./mlruns when the server is unreachable: exit 1, or 0 with --offline-ok', async () => {

@@ -21,10 +21,10 @@ describe('mlflow-mct inspect', () => {
     expect(result.stderr).toBe('');
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({
-      file: { name: 'rf-p4.pkl', sizeBytes: 4245 },
+      file: { name: 'rf-p4.pkl', size_bytes: 4245 },
       format: { container: 'pickle', protocol: 4, inspected: true },
       verdict: 'expected-ML',
-      model: { class: 'sklearn.ensemble._forest.RandomForestClassifier', libraryVersion: '1.9.1', classes: ['Adelie', 'Chinstrap', 'Gentoo'] },
+      model: { class: 'sklearn.ensemble._forest.RandomForestClassifier', library_version: '1.9.1', classes: ['Adelie', 'Chinstrap', 'Gentoo'] },
     });
     expect(report.globals.length).toBe(7);
   });
@@ -38,16 +38,22 @@ describe('mlflow-mct inspect', () => {
     expect(result.stdout).toMatch(/ensemble\s+2 × DecisionTreeClassifier, depth 2, 10 nodes/);
   });
 
-  it.each(fixturesOfKind('malicious'))('warns about $file, fails it under --strict, and runs nothing', (entry) => {
+  it.each(fixturesOfKind('malicious'))('warns about $file, exits 1 (0 with --no-fail), and runs nothing', (entry) => {
     const cwd = tempDir('mlflow-mct-inspect-');
     const plain = runCli(['inspect', fixturePath(entry.file)], { cwd });
-    expect(plain.code).toBe(0);
+    expect(plain.code).toBe(1);
     expect(plain.stdout).toContain('Verdict    dangerous');
     expect(plain.stderr).toMatch(/^warning: .* dangerous import /);
+    expect(plain.stderr).toContain(`mlflow-mct: error: ${entry.file} is dangerous`);
+    const noFail = runCli(['inspect', fixturePath(entry.file), '--no-fail', '--json'], { cwd });
+    expect(noFail.code).toBe(0);
+    expect(JSON.parse(noFail.stdout).verdict).toBe('dangerous');
+    expect(noFail.stderr).not.toContain('error:');
+    // --strict, once needed for exit 1, is still accepted with a note.
     const strict = runCli(['inspect', fixturePath(entry.file), '--strict', '--json'], { cwd });
     expect(strict.code).toBe(1);
     expect(JSON.parse(strict.stdout).verdict).toBe('dangerous');
-    expect(strict.stderr).toContain(`mlflow-mct: error: ${entry.file} is dangerous (--strict)`);
+    expect(strict.stderr).toContain('warning: --strict is the default now');
     // Loading any of these would have created its marker file in the working directory.
     expect(readdirSync(cwd)).toEqual([]);
   });
@@ -65,6 +71,6 @@ describe('mlflow-mct inspect', () => {
     expectOneLineError(small.stderr, '4245 bytes is more than the 1048-byte limit', '--max-size');
     const bad = runCli(['inspect', fixturePath('rf-p4.pkl'), '--max-size', 'lots']);
     expect(bad.code).toBe(2);
-    expectOneLineError(bad.stderr, '--max-size lots is not a positive number of MiB');
+    expectOneLineError(bad.stderr, "option '--max-size <MiB>' argument 'lots' is invalid", 'expected a positive number');
   });
 });

@@ -54,7 +54,7 @@ describe('legacy-card --pkl', () => {
     const out = tempDir();
     const config = join(out, 'card.json');
     writeFileSync(config, JSON.stringify({ model_parameters: { model_architecture: 'A forest we trained in 2021' } }));
-    const result = runCli(['legacy-card', '--pkl', fixturePath('pipeline-p4.pkl'), '--config', config, '--version', 'v2', '--out-dir', out]);
+    const result = runCli(['legacy-card', '--pkl', fixturePath('pipeline-p4.pkl'), '--config', config, '--model-version', 'v2', '--out-dir', out]);
     expect(result.code).toBe(0);
     const card = readCard(out);
     expect(card.model_parameters.model_architecture).toBe('A forest we trained in 2021');

@@ -66,6 +66,6 @@ describeWithServer('mlflow-mct push to a server', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toBe('');
     const summary = JSON.parse(second.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ command: 'push', runsPushed: 0, runsUpToDate: 1, metricPoints: 0, modelVersions: 0, plan: [] });
+    expect(summary).toMatchObject({ schema_version: '1', command: 'push', runs_pushed: 0, runs_up_to_date: 1, metric_points: 0, model_versions: 0, plan: [] });
   }, 120_000);
 });

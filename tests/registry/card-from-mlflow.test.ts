@@ -29,7 +29,7 @@ describeWithServer('cards from what MLflow holds', () => {
     const name = uniqueName('penguins-rf');
     const trained = await runCliAsync(['train-penguins', '--json', '--mlflow-uri', server().url, '--mlflow-experiment', uniqueName('penguins'), '--mlflow-reg-name', name, ...FAST], { cwd });
     expect(trained.code).toBe(0);
-    const runId: string = JSON.parse(trained.stdout).mlflow.runId;
+    const runId: string = JSON.parse(trained.stdout).mlflow.run_id;
 
     const out = join(cwd, 'from-run');
     const result = await runCliAsync(['card', 'from-run', runId, '--mlflow-uri', server().url, '--out-dir', out, '--attach', '--json', '--owner', 'Equipo 29 <mlops@example.com>'], { cwd });
@@ -84,7 +84,7 @@ describeWithServer('cards from what MLflow holds', () => {
     const name = uniqueName('tiny-gpt');
     const model = join(cwd, 'tiny');
     writeTinyModel(model);
-    const base = ['register-generative', '--model-dir', model, '--registered-name', name, '--mlflow-uri', server().url];
+    const base = ['register-generative', '--model-dir', model, '--mlflow-reg-name', name, '--mlflow-uri', server().url];
     expect((await runCliAsync([...base, '--metric', 'perplexity=40', '--out-dir', join(cwd, 'v1')], { cwd })).code).toBe(0);
     expect((await runCliAsync([...base, '--metric', 'perplexity=35', '--out-dir', join(cwd, 'v2'), '--mlflow-alias', 'champion'], { cwd })).code).toBe(0);
 

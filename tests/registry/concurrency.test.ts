@@ -13,7 +13,7 @@ describeWithServer('concurrent registrations', () => {
     const results = await Promise.all(
       Array.from({ length: PROCESSES }, (_, index) =>
         runCliAsync(
-          ['register-generative', '--json', '--model', 'openai-community/gpt2', '--revision', SHA, '--registered-name', name, '--mlflow-uri', server().url, '--mlflow-experiment', experiment, '--metric', `perplexity=${20 + index}`],
+          ['register-generative', '--json', '--model', 'openai-community/gpt2', '--revision', SHA, '--mlflow-reg-name', name, '--mlflow-uri', server().url, '--mlflow-experiment', experiment, '--metric', `perplexity=${20 + index}`],
           { cwd: tempDir() },
         ),
       ),
@@ -25,7 +25,7 @@ describeWithServer('concurrent registrations', () => {
     const summaries = results.map((result) => JSON.parse(result.stdout).mlflow);
     const versions = summaries.map((summary) => Number(summary.version)).sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: PROCESSES }, (_, index) => index + 1));
-    expect(new Set(summaries.map((summary) => summary.runId)).size).toBe(PROCESSES);
+    expect(new Set(summaries.map((summary) => summary.run_id)).size).toBe(PROCESSES);
 
     const client = testClient();
     try {

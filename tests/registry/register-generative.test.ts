@@ -72,13 +72,13 @@ describeWithServer('register-generative against a real MLflow server', () => {
     const cwd = tempDir();
     const name = uniqueName('gpt2-ref');
     const result = await runCliAsync(
-      ['register-generative', '--json', '--model', GPT2, '--revision', SHA, '--registered-name', name, '--mlflow-uri', server().url, '--metric', 'perplexity=29.41', '--mlflow-tags', '{"team": "29"}'],
+      ['register-generative', '--json', '--model', GPT2, '--revision', SHA, '--mlflow-reg-name', name, '--mlflow-uri', server().url, '--metric', 'perplexity=29.41', '--mlflow-tags', '{"team": "29"}'],
       { cwd },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary.mlflow).toMatchObject({ recorded: true, name, version: '1', previousVersion: null, changes: `First version of ${name}.` });
+    expect(summary.mlflow).toMatchObject({ recorded: true, name, version: '1', previous_version: null, changes: `First version of ${name}.` });
 
     const seen = await readWithPython(`models:/${name}/1`);
     expect(seen.transformers).toEqual({
@@ -135,7 +135,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
     const model = join(cwd, 'tiny-gpt');
     writeTinyModel(model);
     const name = uniqueName('tiny-gpt');
-    const result = await runCliAsync(['register-generative', '--json', '--model-dir', model, '--registered-name', name, '--mlflow-uri', server().url, '--out-dir', join(cwd, 'card')], { cwd });
+    const result = await runCliAsync(['register-generative', '--json', '--model-dir', model, '--mlflow-reg-name', name, '--mlflow-uri', server().url, '--out-dir', join(cwd, 'card')], { cwd });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
 
@@ -188,14 +188,14 @@ describeWithServer('register-generative against a real MLflow server', () => {
   it("fills the new version's card with what changed since the previous version", async () => {
     const cwd = tempDir();
     const name = uniqueName('gpt2-diff');
-    const base = ['register-generative', '--json', '--model', GPT2, '--registered-name', name, '--mlflow-uri', server().url];
+    const base = ['register-generative', '--json', '--model', GPT2, '--mlflow-reg-name', name, '--mlflow-uri', server().url];
     const first = await runCliAsync([...base, '--revision', SHA, '--metric', 'perplexity=30', '--out-dir', join(cwd, 'v1')], { cwd });
     expect(first.code).toBe(0);
     const second = await runCliAsync([...base, '--revision', NEXT_SHA, '--metric', 'perplexity=27.5', '--out-dir', join(cwd, 'v2'), '--lang', 'es'], { cwd });
     expect(second.code).toBe(0);
     const summary = JSON.parse(second.stdout);
     const expected = `Desde la versión 1: parámetro revision ${SHA} → ${NEXT_SHA}; métrica perplexity 30 → 27.5 (-2.5)`;
-    expect(summary.mlflow).toMatchObject({ version: '2', previousVersion: '1', changes: expected });
+    expect(summary.mlflow).toMatchObject({ version: '2', previous_version: '1', changes: expected });
     expect(readJson(join(cwd, 'v2', 'generative_model_card.json')).model_details.version.diff).toBe(expected);
     const client = testClient();
     try {
@@ -212,7 +212,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
     });
     try {
       const name = uniqueName('gpt2-hub');
-      const result = await runCliAsync(['register-generative', '--json', '--model', GPT2, '--registered-name', name, '--mlflow-uri', server().url], { cwd: tempDir(), env: { HF_ENDPOINT: hub.url, HF_HUB_OFFLINE: '' } });
+      const result = await runCliAsync(['register-generative', '--json', '--model', GPT2, '--mlflow-reg-name', name, '--mlflow-uri', server().url], { cwd: tempDir(), env: { HF_ENDPOINT: hub.url, HF_HUB_OFFLINE: '' } });
       expect(result.code).toBe(0);
       expect(hub.requests.map((request) => request.url)).toEqual([`/api/models/${GPT2}`]);
       expect((await readWithPython(`models:/${name}/1`)).transformers).toMatchObject({ source_model_revision: NEXT_SHA, tokenizer_revision: NEXT_SHA });
