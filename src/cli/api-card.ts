@@ -2,12 +2,12 @@ import { Command } from 'commander';
 import { apiCardDefaults, type ApiModelFacts } from '../card/presets/api.js';
 import { renderDescription } from '../card/render.js';
 import { writeCard } from '../card/write.js';
-import { ATTACH_FLAGS, attachCard, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
+import { attachCard, cardCommandFlags, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
 import { composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
-import { CARD_FLAGS, described, dryRun, httpUrl, isoDate, json, name, outDir, quiet, verbose } from './flags.js';
+import { CARD_FLAGS, described, httpUrl, isoDate, name } from './flags.js';
 
 export const API_CARD_HTML = 'generative_api_model_card.html';
 export const DEFAULT_API_MODEL = 'gpt-4-0613';
@@ -32,13 +32,7 @@ export function registerApiCard(program: Command): void {
         { flags: '--retention <text>', description: "the provider's data-retention terms for inputs and outputs" },
         { flags: '--rate-limits <text>', description: 'rate limits that apply, e.g. "10,000 tokens/min"' },
         { flags: '--cost <text>', description: 'what a call costs, e.g. "$0.03 / 1K input tokens"' },
-        ...CARD_FLAGS.map((flag) => (flag === name ? described(name, 'model name', { default: DEFAULT_API_MODEL }) : flag)),
-        ...ATTACH_FLAGS,
-        outDir,
-        dryRun('the card files are still written in --out-dir, and what would be attached is printed'),
-        json,
-        quiet,
-        verbose,
+        ...cardCommandFlags(CARD_FLAGS.map((flag) => (flag === name ? described(name, 'model name', { default: DEFAULT_API_MODEL }) : flag))),
       ],
       examples: [
         'mlflow-mct api-card',

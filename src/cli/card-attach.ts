@@ -1,7 +1,7 @@
 import { RuntimeFailure } from '../errors.js';
 import { attachCardToMlflow, planCardAttachment, type CardAttachmentRequest } from '../mlflow/attach-card.js';
 import type { CardFiles } from '../card/write.js';
-import { described, mlflowRegName, mlflowRegVersion, mlflowRunId, mlflowUri, type FlagSpec } from './flags.js';
+import { described, dryRun, json, mlflowRegName, mlflowRegVersion, mlflowRunId, mlflowUri, outDir, quiet, verbose, type FlagSpec } from './flags.js';
 import type { GlobalOptions, Reporter } from './output.js';
 import { openTracking, type MlflowOptionValues } from './mlflow-options.js';
 
@@ -12,6 +12,11 @@ export const ATTACH_FLAGS: readonly FlagSpec[] = [
   described(mlflowRegName, "put the card on a version of this registered model (Markdown as the version's description, files as artifacts)"),
   mlflowRegVersion,
 ];
+
+/** The flags after a card command's own: card content, attachment, output. */
+export function cardCommandFlags(cardFlags: readonly FlagSpec[]): FlagSpec[] {
+  return [...cardFlags, ...ATTACH_FLAGS, outDir, dryRun('the card files are still written in --out-dir, and what would be attached is printed'), json, quiet, verbose];
+}
 
 export interface AttachOptionValues extends MlflowOptionValues {
   mlflowRunId?: string;

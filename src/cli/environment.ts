@@ -78,10 +78,10 @@ function rows(entries: ReadonlyArray<readonly [string, string]>): string[] {
 
 /** The "Exit codes:" and "Environment:" sections of a command's help. */
 export function helpSections(exitCodes: ExitMeanings, environment: readonly EnvironmentVariable[]): string {
-  const codes = ([0, 1, 2] as const).map((code) => {
-    const specific = code === 0 ? undefined : exitCodes[code];
-    return [String(code), specific === undefined ? EXIT_CODES[code] : `${EXIT_KINDS[code]}: ${specific}`] as const;
-  });
+  const codes = [
+    ['0', EXIT_CODES[0]],
+    ...([1, 2] as const).map((code) => [String(code), exitCodes[code] === undefined ? EXIT_CODES[code] : `${EXIT_KINDS[code]}: ${exitCodes[code]}`] as const),
+  ] as const;
   return [
     'Exit codes:',
     ...rows(codes),

@@ -9,12 +9,12 @@ import { RuntimeFailure, UsageError } from '../errors.js';
 import { inspectModelFile } from '../pickle/inspect.js';
 import type { FileSummary } from '../pickle/report.js';
 import { inspectionToCard } from '../pickle/to-card.js';
-import { ATTACH_FLAGS, attachCard, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
+import { attachCard, cardCommandFlags, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
 import { composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
-import { CARD_FLAGS, dryRun, json, outDir, quiet, verbose } from './flags.js';
+import { CARD_FLAGS } from './flags.js';
 
 export const LEGACY_CARD_HTML = 'penguin_model_card_legacy.html';
 
@@ -46,13 +46,7 @@ export function registerLegacyCard(program: Command): void {
       flags: [
         { flags: '--pkl <path>', description: 'the model file (pickle or joblib): inspected statically, never loaded, to fill in the model details and parameters', completes: 'file' },
         { flags: '--strict', description: 'with --pkl: exit 1, after writing the card, when the file has a suspicious or dangerous import or cannot be inspected' },
-        ...CARD_FLAGS,
-        ...ATTACH_FLAGS,
-        outDir,
-        dryRun('the card files are still written in --out-dir, and what would be attached is printed'),
-        json,
-        quiet,
-        verbose,
+        ...cardCommandFlags(CARD_FLAGS),
       ],
       examples: [
         'mlflow-mct legacy-card --out-dir cards',

@@ -34,7 +34,7 @@ describeWithServer('concurrent registrations', () => {
       // Every version was registered from the run that reported it, and carries its own card.
       for (const summary of summaries) {
         const version = registered.find((candidate) => candidate.version === summary.version);
-        expect(version?.runId).toBe(summary.runId);
+        expect(version?.runId).toBe(summary.run_id);
         expect(version?.description).toContain('# Model Card for Basic Text Generator');
       }
       // Each card compares with the version registered just before it.
