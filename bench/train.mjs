@@ -121,7 +121,7 @@ try {
 }
 
 // --- report ----------------------------------------------------------------------------------------
-const widths = [44, 14, 14, 9, 16];
+const widths = [44, 14, 14, 9, 18];
 console.log(
   `mlflow-mct training benchmark — Node ${process.version}, ${availableParallelism()} cores` +
     (seed ? `; scikit-learn ${seed.versions['scikit-learn']}, numpy ${seed.versions.numpy}, Python ${seed.versions.python}` : ''),
