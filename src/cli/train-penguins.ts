@@ -4,14 +4,11 @@ import type { ModelCard } from '../card/schema.js';
 import { UsageError } from '../errors.js';
 import type { Tags } from '../mlflow/types.js';
 import type { MaxFeatures } from '../train/forest.js';
-import { trainPenguins, type Recording, type TrainPenguinsRequest } from '../workflows/train-penguins.js';
-import { composeCard } from './card-options.js';
-import { cardFileLines } from './card-result.js';
+import type { Recording, TrainPenguinsRequest } from '../workflows/train-penguins.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
 import { config, described, dryRun, fraction, integer, json, lang, license, mlflowAlias, mlflowRegName, mlflowRunName, mlflowTags, modelVersion, outDir, owner, quiet, verbose } from './flags.js';
 import { mlflowConfigOf, openTracking, recordingFlags, reportTracking, type MlflowOptionValues } from './mlflow-options.js';
-import { trainingProgress } from './progress.js';
 
 interface TrainPenguinsFlags extends MlflowOptionValues {
   data?: string;
@@ -144,6 +141,13 @@ export function registerTrainPenguins(program: Command): void {
       environment: [...ENV.recording, 'MLFLOW_EXPERIMENT', 'MODEL_VERSION'],
     },
     async ({ flags, options, reporter }) => {
+      // Loaded here, not at start-up: other commands and --help do not pay for training and cards.
+      const [{ trainPenguins }, { composeCard }, { cardFileLines }, { trainingProgress }] = await Promise.all([
+        import('../workflows/train-penguins.js'),
+        import('./card-options.js'),
+        import('./card-result.js'),
+        import('./progress.js'),
+      ]);
       const { modelVersion } = checkFlags(flags);
       const userTags = parseTags(flags.mlflowTags);
       const experimentName = mlflowConfigOf(flags).experimentName ?? process.env.MLFLOW_EXPERIMENT ?? 'penguins';
