@@ -95,7 +95,7 @@ try {
     }),
   );
   const total = performance.now() - started;
-  const versions = concurrent.map((result) => Number(result.summary.mlflow.version)).sort((a, b) => a - b);
+  const versions = concurrent.map((result) => Number(result.summary.mlflow.registered_model.version)).sort((a, b) => a - b);
   lines.push(`  ${CONCURRENT} concurrent processes, one new name:   ${Math.round(total)} ms in all (slowest process ${Math.round(Math.max(...concurrent.map((result) => result.ms)))} ms), versions ${versions.join(',')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -39,7 +39,7 @@ export function registerCard(program: Command): void {
     async ({ options, reporter }, file) => {
       const check = checkCard(await readDocument(file as string));
       if (!check.ok) {
-        if (options.json) reporter.result({ file, valid: false, issues: check.issues }, []);
+        if (options.json) reporter.result({ file, valid: false, migrated_from: null, issues: check.issues, warnings: [] }, []);
         else for (const issue of check.issues) process.stderr.write(`${file}: ${issue}\n`);
         throw new CardValidationError(file as string, check.issues);
       }

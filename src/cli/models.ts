@@ -165,7 +165,7 @@ export function registerModels(program: Command): void {
           version.runId ?? '-',
         ]);
         context.reporter.result(
-          { tracking: tracking.target.location, name, versions: versions.map(versionJson) },
+          { tracking: tracking.target.location, name, model_versions: versions.map(versionJson) },
           versions.length === 0 ? [`${name} has no versions`] : formatTable(['VERSION', 'STAGE', 'ALIASES', 'STATUS', 'CREATED (UTC)', 'RUN'], rows),
         );
       });
@@ -203,7 +203,7 @@ export function registerModels(program: Command): void {
           '  Description:',
           ...(version.description ? version.description.split('\n').map((line) => `    ${line}`.trimEnd()) : ['    -']),
         ];
-        reporter.result({ tracking: tracking.target.location, uri, artifact_uri: shown.artifactUri, version: versionJson(version) }, lines);
+        reporter.result({ tracking: tracking.target.location, uri, artifact_uri: shown.artifactUri, model_version: versionJson(version) }, lines);
       });
     },
   );

@@ -8,6 +8,7 @@ import {
   prepareRegistration,
   registerGenerative,
   type ModelSelection,
+  type RegisteredGenerative,
   type RegisterGenerativeRequest,
 } from '../generative/register.js';
 import { DEFAULT_MODEL_CLASS } from '../generative/mlmodel.js';
@@ -59,6 +60,11 @@ function promotionsOf(flags: RegisterGenerativeFlags): Promotion[] {
       ? [{ kind: 'stage' as const, stage: canonicalStage(flags.mlflowStage, flags.archiveExisting === true), archiveExisting: flags.archiveExisting === true }]
       : []),
   ];
+}
+
+/** The run's facts, and the version under `registered_model` as every command names it. */
+function registeredJson({ name, version, previousVersion, changes, promotions, ...run }: RegisteredGenerative): Record<string, unknown> {
+  return { ...run, registered_model: { name, version, previous_version: previousVersion ?? null, changes, promotions: promotions.map(promotionJson) } };
 }
 
 export function registerRegisterGenerative(program: Command): void {
@@ -161,7 +167,7 @@ export function registerRegisterGenerative(program: Command): void {
               tracking: tracking.target.location,
               fallback: tracking.target.fallback ?? null,
               experiment: experimentName,
-              ...(registered ? { ...registered, previousVersion: registered.previousVersion ?? null, promotions: registered.promotions.map(promotionJson) } : {}),
+              ...(registered ? registeredJson(registered) : {}),
             },
           },
           [...lines, ...cardFileLines(outcome.files)],

@@ -4,7 +4,7 @@ import type { ModelCard } from '../card/schema.js';
 import { UsageError } from '../errors.js';
 import type { Tags } from '../mlflow/types.js';
 import type { MaxFeatures } from '../train/forest.js';
-import type { Recording, TrainPenguinsRequest } from '../workflows/train-penguins.js';
+import type { RecordedRun, Recording, TrainPenguinsRequest } from '../workflows/train-penguins.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
 import { config, described, dryRun, fraction, integer, json, lang, license, mlflowAlias, mlflowRegName, mlflowRunName, mlflowTags, modelVersion, outDir, owner, quiet, verbose } from './flags.js';
@@ -88,6 +88,11 @@ function checkFlags(flags: TrainPenguinsFlags): { modelVersion: string } {
     throw new UsageError('--mlflow-disable cannot be combined with --mlflow-reg-name or --mlflow-uri', { hint: 'drop one of them' });
   }
   return { modelVersion };
+}
+
+/** The run's facts, and the registered version under `registered_model` as every command names it. */
+function recordedJson({ registered, ...run }: RecordedRun): Record<string, unknown> {
+  return { ...run, registered_model: registered ?? null };
 }
 
 export function registerTrainPenguins(program: Command): void {
@@ -204,7 +209,13 @@ export function registerTrainPenguins(program: Command): void {
         }
         const metrics = Object.fromEntries(outcome.content.metrics.map(({ key, value }) => [key, value]));
         const mlflow = recorded
-          ? { recorded: true, tracking: tracking?.target.location, fallback: tracking?.target.fallback ?? null, experiment: experimentName, ...recorded }
+          ? {
+              recorded: true,
+              tracking: tracking?.target.location,
+              fallback: tracking?.target.fallback ?? null,
+              experiment: experimentName,
+              ...recordedJson(recorded),
+            }
           : { recorded: false, ...(outcome.plan ? { plan: outcome.plan } : {}) };
         reporter.result(
           {

@@ -232,6 +232,31 @@ describe('bad input', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('refuses values that are not what the flag takes, naming the flag: URL, ISO date, numeric metric', () => {
+    const out = tempDir();
+    const cases: Array<[string[], string]> = [
+      [['api-card', '--endpoint', 'not a url'], "option '--endpoint <url>' argument 'not a url' is invalid. expected an absolute URL"],
+      [['api-card', '--endpoint', 'ftp://files.example.com/model'], 'expected an http or https URL, not ftp:'],
+      [['api-card', '--deprecation', 'soonish'], "option '--deprecation <date>' argument 'soonish' is invalid. expected an ISO date YYYY-MM-DD"],
+      [['api-card', '--deprecation', '2027-02-30'], 'expected an ISO date YYYY-MM-DD'],
+      [['legacy-card', '--metric', 'accuracy=high'], `option '--metric <type=value[@slice]>' argument 'accuracy=high' is invalid. the value "high" is not a number`],
+    ];
+    for (const [args, message] of cases) {
+      const result = runCli([...args, '--out-dir', out]);
+      expect(result.code).toBe(2);
+      expectOneLineError(result.stderr, message);
+    }
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('warns about a deprecation date in the past and still writes the card', () => {
+    const out = tempDir();
+    const result = runCli(['api-card', '--name', 'old-model', '--deprecation', '2020-01-31', '--out-dir', out]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('warning: --deprecation 2020-01-31 is in the past: the provider has already retired old-model\n');
+    expect(readJson(join(out, 'generative_api_model_card.mlflow-mct.json')).external_api.deprecation).toBe('2020-01-31');
+  });
+
   it('prints a stack trace only with --verbose', () => {
     const out = tempDir();
     const quiet = runCli(['legacy-card', '--pkl', join(out, 'x.pkl'), '--out-dir', out]);

@@ -81,7 +81,7 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     );
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    const { run_id: runId, registered } = summary.mlflow;
+    const { run_id: runId, registered_model: registered } = summary.mlflow;
     expect(registered).toEqual({ name, version: '1', alias: 'champion' });
     expect(existsSync(join(cwd, 'mlruns'))).toBe(false);
 

@@ -11,6 +11,7 @@ import { freePort } from '../harness/ports.js';
 import { describeWithServer, server, uniqueName } from '../harness/context.js';
 import { runCli } from '../helpers/cli.js';
 import { writeExampleRun } from '../filestore/example-run.js';
+import { checkJsonContract } from '../helpers/json-contract.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -65,7 +66,7 @@ describeWithServer('mlflow-mct push to a server', () => {
     const second = runCli(['push', '--from', store.root, '--json'], { env: { MLFLOW_TRACKING_URI: server().url } });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toBe('');
-    const summary = JSON.parse(second.stdout) as Record<string, unknown>;
+    const summary = checkJsonContract(second.stdout);
     expect(summary).toMatchObject({ schema_version: '1', command: 'push', runs_pushed: 0, runs_up_to_date: 1, metric_points: 0, model_versions: 0, plan: [] });
   }, 120_000);
 });

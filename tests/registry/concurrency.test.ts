@@ -22,7 +22,10 @@ describeWithServer('concurrent registrations', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
     }
-    const summaries = results.map((result) => JSON.parse(result.stdout).mlflow);
+    const summaries = results.map((result) => {
+      const { run_id, registered_model } = JSON.parse(result.stdout).mlflow;
+      return { run_id, ...registered_model };
+    });
     const versions = summaries.map((summary) => Number(summary.version)).sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: PROCESSES }, (_, index) => index + 1));
     expect(new Set(summaries.map((summary) => summary.run_id)).size).toBe(PROCESSES);

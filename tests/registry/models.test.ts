@@ -55,7 +55,7 @@ describeWithServer('models: the registry lifecycle through the CLI', () => {
     expect(moved.code).toBe(0);
     expect(moved.stdout).toContain(`${name}@champion now points at version 3 (it pointed at version 2)`);
     const shown = await cli('models', 'show', `models:/${name}@champion`, '--json');
-    expect(JSON.parse(shown.stdout).version).toMatchObject({ name, version: '3', aliases: ['champion'], stage: 'None' });
+    expect(JSON.parse(shown.stdout).model_version).toMatchObject({ name, version: '3', aliases: ['champion'], stage: 'None' });
     expect(await resolveWithPython(`models:/${name}@champion`)).toEqual({ [`models:/${name}@champion`]: '3' });
 
     const deleted = await cli('models', 'alias', 'delete', name, 'champion');

@@ -78,7 +78,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary.mlflow).toMatchObject({ recorded: true, name, version: '1', previous_version: null, changes: `First version of ${name}.` });
+    expect(summary.mlflow).toMatchObject({ recorded: true, registered_model: { name, version: '1', previous_version: null, changes: `First version of ${name}.` } });
 
     const seen = await readWithPython(`models:/${name}/1`);
     expect(seen.transformers).toEqual({
@@ -101,11 +101,11 @@ describeWithServer('register-generative against a real MLflow server', () => {
     expect(seen.signature).toEqual({ inputs: '[{"type": "string", "required": true}]', outputs: '[{"type": "string", "required": true}]', params: null });
     expect(seen.pip).toEqual(['mlflow', 'transformers', 'torch']);
     expect(seen.env_dependencies).toEqual(['-r requirements.txt']);
-    expect(seen.run_id).toBe(summary.mlflow.runId);
+    expect(seen.run_id).toBe(summary.mlflow.run_id);
 
     const client = testClient();
     try {
-      const run = await client.getRun(summary.mlflow.runId);
+      const run = await client.getRun(summary.mlflow.run_id);
       expect(run.info.status).toBe('FINISHED');
       expect(run.data.params).toEqual({ source: 'huggingface-hub', model_id: GPT2, revision: SHA, task: 'text-generation', pipeline_model_type: 'AutoModelForCausalLM', tokenizer_type: 'AutoTokenizer' });
       expect(run.data.metrics).toEqual({ perplexity: 29.41 });
@@ -125,7 +125,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
     expect(card.model_details.version).toMatchObject({ name: '1', diff: `First version of ${name}.` });
     expect(card.model_details.references.map((reference: { reference: string }) => reference.reference)).toEqual([
       `https://huggingface.co/${GPT2}`,
-      `${server().url}/#/experiments/${summary.mlflow.experimentId}/runs/${summary.mlflow.runId}`,
+      `${server().url}/#/experiments/${summary.mlflow.experiment_id}/runs/${summary.mlflow.run_id}`,
       `models:/${name}/1`,
     ]);
   });
@@ -139,7 +139,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
 
-    const seen = await readWithPython(`models:/${name}/${summary.mlflow.version}`);
+    const seen = await readWithPython(`models:/${name}/${summary.mlflow.registered_model.version}`);
     expect(seen.transformers).toMatchObject({
       task: 'text-generation',
       model_binary: 'model',
@@ -173,9 +173,9 @@ describeWithServer('register-generative against a real MLflow server', () => {
 
     const client = testClient();
     try {
-      const run = await client.getRun(summary.mlflow.runId);
+      const run = await client.getRun(summary.mlflow.run_id);
       expect(run.data.params).toMatchObject({ source: 'local-folder', parameter_count: '3680', context_length: '128', vocab_size: '50', architecture: 'GPT2LMHeadModel' });
-      expect((await client.getModelVersion(name, summary.mlflow.version)).description).toContain('Parameters: 3,680');
+      expect((await client.getModelVersion(name, summary.mlflow.registered_model.version)).description).toContain('Parameters: 3,680');
     } finally {
       await client.close();
     }
@@ -195,7 +195,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
     expect(second.code).toBe(0);
     const summary = JSON.parse(second.stdout);
     const expected = `Desde la versión 1: parámetro revision ${SHA} → ${NEXT_SHA}; métrica perplexity 30 → 27.5 (-2.5)`;
-    expect(summary.mlflow).toMatchObject({ version: '2', previous_version: '1', changes: expected });
+    expect(summary.mlflow.registered_model).toMatchObject({ version: '2', previous_version: '1', changes: expected });
     expect(readJson(join(cwd, 'v2', 'generative_model_card.json')).model_details.version.diff).toBe(expected);
     const client = testClient();
     try {
