@@ -80,7 +80,7 @@ describe('register-generative --dry-run', () => {
     const { plan } = JSON.parse(result.stdout).mlflow;
     expect(plan.params).toMatchObject({ source: 'local-folder', model_id: 'tiny-gpt', parameter_count: '3680', context_length: '128', vocab_size: '50', architecture: 'GPT2LMHeadModel', base_model: 'openai-community/gpt2' });
     // Only numeric evaluation results become run metrics; all of them go to the card.
-    expect(plan.metrics).toEqual({ perplexity: 21.5 });
+    expect(plan.metrics).toEqual({ perplexity: 21.5, human_rating: 4.5 });
     expect(plan.model.flavors.transformers).toMatchObject({ model_binary: 'model', pipeline_model_type: 'GPT2LMHeadModel', tokenizer_type: 'GPT2Tokenizer', torch_dtype: 'torch.float32' });
     expect(plan.model.flavors.transformers).not.toHaveProperty('source_model_revision');
     expect(plan.model.files).toEqual(
