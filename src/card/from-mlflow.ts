@@ -382,11 +382,13 @@ export function performanceMetrics(metrics: Record<string, number>): Performance
 function describeSchema(json: string | undefined): string | undefined {
   if (!json) return undefined;
   try {
-    const columns = JSON.parse(json) as Array<{ name?: string; type?: string; tensor_spec?: { dtype?: string; shape?: number[] } }>;
+    // MLflow writes a TensorSpec's details under `tensor-spec`.
+    const columns = JSON.parse(json) as Array<{ name?: string; type?: string; 'tensor-spec'?: { dtype?: string; shape?: number[] } }>;
     if (!Array.isArray(columns) || columns.length === 0) return undefined;
     return columns
       .map((column) => {
-        const type = column.type === 'tensor' && column.tensor_spec ? `tensor ${column.tensor_spec.dtype ?? ''} ${JSON.stringify(column.tensor_spec.shape ?? [])}`.trim() : column.type;
+        const spec = column['tensor-spec'];
+        const type = column.type === 'tensor' && spec ? `tensor ${spec.dtype ?? ''} ${JSON.stringify(spec.shape ?? [])}`.trim() : column.type;
         return column.name ? `${column.name} (${type})` : String(type);
       })
       .join(', ');

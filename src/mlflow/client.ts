@@ -101,7 +101,7 @@ export class MlflowClient {
     return this.tracking.deleteExperiment(experimentId);
   }
 
-  createRun(request: { experimentId: string; runName?: string; tags?: Tags; startTime?: number }): Promise<Run> {
+  createRun(request: { experimentId: string; runName?: string; tags?: Tags; startTime?: number; userId?: string }): Promise<Run> {
     return this.tracking.createRun(request);
   }
 

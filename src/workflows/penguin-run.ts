@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import type { DatasetInput, Tags } from '../mlflow/types.js';
 import type { MetricInput } from '../mlflow/client.js';
 import { sklearnParam, type TrainingResult } from '../train/index.js';
-import { DATASET_CONTEXT_TAG, GIT_COMMIT_TAG, SOURCE_NAME_TAG, SOURCE_TYPE_TAG, USER_TAG } from '../mlflow/tags.js';
+import { GIT_COMMIT_TAG, SOURCE_NAME_TAG, SOURCE_TYPE_TAG, USER_TAG } from '../mlflow/tags.js';
 
 /**
  * What a train-penguins run records in MLflow, computed from the training result alone so that a
@@ -14,9 +13,14 @@ import { DATASET_CONTEXT_TAG, GIT_COMMIT_TAG, SOURCE_NAME_TAG, SOURCE_TYPE_TAG, 
  */
 export interface PenguinRunContent {
   params: Record<string, string>;
-  metrics: Array<{ key: string; value: number }>;
+  /** Each metric with the rows it was measured on: the test rows, or the training rows (cross-validation, out-of-bag). */
+  metrics: Array<{ key: string; value: number; dataset: 'evaluation' | 'training' }>;
   tags: Tags;
-  dataset: DatasetInput;
+  /** The run's source tags (`mlflow.source.*`, `mlflow.user`), which the logged model carries too. */
+  sourceTags: Tags;
+  /** The user who ran it (`mlflow.user`, the run's `user_id`). */
+  user: string;
+  datasets: { training: DatasetInput; evaluation: DatasetInput };
 }
 
 export interface PenguinRunContext {
@@ -50,7 +54,11 @@ function metricSuffix(label: string): string {
   return label.replace(/[^\w\-. /]/g, '_');
 }
 
-export function penguinRunContent(result: TrainingResult, context: PenguinRunContext): PenguinRunContent {
+export function penguinRunContent(
+  result: TrainingResult,
+  context: PenguinRunContext,
+  datasets: PenguinRunContent['datasets'],
+): PenguinRunContent {
   const h = result.hyperparameters;
   const cv = result.crossValidation;
   const params: Record<string, string> = {
@@ -76,7 +84,7 @@ export function penguinRunContent(result: TrainingResult, context: PenguinRunCon
     version: context.modelVersion,
   };
   const test = result.test;
-  const metrics: Array<{ key: string; value: number }> = [
+  const evaluation: Array<{ key: string; value: number }> = [
     { key: 'accuracy', value: test.accuracy },
     { key: 'accuracy_ci_lower', value: test.accuracyInterval.lower },
     { key: 'accuracy_ci_upper', value: test.accuracyInterval.upper },
@@ -89,6 +97,8 @@ export function penguinRunContent(result: TrainingResult, context: PenguinRunCon
       { key: `precision_${metricSuffix(perClass.label)}`, value: perClass.precision },
       { key: `recall_${metricSuffix(perClass.label)}`, value: perClass.recall },
     ]),
+  ];
+  const training: Array<{ key: string; value: number }> = [
     ...(result.outOfBag ? [{ key: 'oob_accuracy', value: result.outOfBag.accuracy }] : []),
     ...(cv
       ? Object.entries(cv.metrics).flatMap(([name, summary]) => [
@@ -97,41 +107,43 @@ export function penguinRunContent(result: TrainingResult, context: PenguinRunCon
         ])
       : []),
   ];
+  const metrics: PenguinRunContent['metrics'] = [
+    ...evaluation.map((metric) => ({ ...metric, dataset: 'evaluation' as const })),
+    ...training.map((metric) => ({ ...metric, dataset: 'training' as const })),
+  ];
   const commit = gitCommit(context.cwd);
-  const tags: Tags = {
+  const user = username();
+  const sourceTags: Tags = {
     [SOURCE_NAME_TAG]: SOURCE_NAME,
     [SOURCE_TYPE_TAG]: 'LOCAL',
-    [USER_TAG]: username(),
+    [USER_TAG]: user,
     ...(commit ? { [GIT_COMMIT_TAG]: commit } : {}),
+  };
+  const tags: Tags = {
+    ...sourceTags,
     model_version: context.modelVersion,
     model_name: 'random_forest',
     model_framework: 'ml-random-forest',
     ...context.userTags,
   };
-  const source = resolve(result.data.source);
-  const dataset: DatasetInput = {
-    dataset: {
-      name: 'penguins',
-      // MLflow keeps at most 36 characters of a digest.
-      digest: result.data.sha256.slice(0, 32),
-      sourceType: 'local',
-      source: JSON.stringify({ uri: `file://${source}` }),
-      schema: JSON.stringify({
-        mlflow_colspec: [
-          ...result.data.featureNames.map((name) => ({ type: 'double', name, required: true })),
-          { type: 'string', name: 'species', required: true },
-        ],
-      }),
-      profile: JSON.stringify({ num_rows: result.data.rowsUsed, rows_dropped: result.data.rowsDropped, sha256: result.data.sha256 }),
-    },
-    tags: { [DATASET_CONTEXT_TAG]: 'training' },
-  };
-  return { params, metrics, tags, dataset };
+  return { params, metrics, tags, sourceTags, user, datasets };
 }
 
-/** Metric points for logBatch, all at one timestamp and step 0. */
-export function metricPoints(content: PenguinRunContent, timestamp: number): MetricInput[] {
-  return content.metrics.map(({ key, value }) => ({ key, value, timestamp, step: 0 }));
+/**
+ * Metric points for logBatch, all at one timestamp and step 0. Given the LoggedModel (MLflow 3),
+ * each point names it and the dataset it was measured on, as `mlflow.models.evaluate` logs them,
+ * so the model's page and `search_logged_models` see the metrics.
+ */
+export function metricPoints(content: PenguinRunContent, timestamp: number, modelId?: string): MetricInput[] {
+  return content.metrics.map(({ key, value, dataset }) => ({
+    key,
+    value,
+    timestamp,
+    step: 0,
+    ...(modelId
+      ? { modelId, datasetName: content.datasets[dataset].dataset.name, datasetDigest: content.datasets[dataset].dataset.digest }
+      : {}),
+  }));
 }
 
 /** The results file, laid out like mlops-train's `model_results.json`. */

@@ -15,12 +15,23 @@ import type { TrackingTarget } from '../mlflow/fallback.js';
 import type { RestStore } from '../mlflow/rest/index.js';
 import type { Tags } from '../mlflow/types.js';
 import { trainAndEvaluate, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
+import { splitDatasets, splitRows } from './penguin-datasets.js';
+import { FOREST_FILE, writePenguinModel } from './penguin-model.js';
 import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
 import { CARD_VERSION_TAG, DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 
 export const PENGUIN_CARD_HTML = 'penguin_model_card.html';
 export const MODEL_ARTIFACT_PATH = 'model';
-const FOREST_FILE = 'forest.json';
+/** The files of the logged model besides MLmodel (see `writePenguinModel`). */
+const MODEL_FILES = [
+  'model.onnx',
+  FOREST_FILE,
+  'requirements.txt',
+  'conda.yaml',
+  'python_env.yaml',
+  'input_example.json',
+  'serving_input_example.json',
+];
 
 export interface TrainPenguinsRequest {
   train: TrainOptions;
@@ -70,10 +81,14 @@ export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRun
     params: content.params,
     metrics: Object.fromEntries(content.metrics.map(({ key, value }) => [key, value])),
     tags: content.tags,
-    dataset_input: { name: content.dataset.dataset.name, digest: content.dataset.dataset.digest, context: content.dataset.tags[DATASET_CONTEXT_TAG] },
+    dataset_inputs: Object.values(content.datasets).map((input) => ({
+      name: input.dataset.name,
+      digest: input.dataset.digest,
+      context: input.tags[DATASET_CONTEXT_TAG],
+    })),
     artifacts: [
       `${MODEL_ARTIFACT_PATH}/MLmodel`,
-      `${MODEL_ARTIFACT_PATH}/${FOREST_FILE}`,
+      ...MODEL_FILES.map((file) => `${MODEL_ARTIFACT_PATH}/${file}`),
       ...['html', 'md', 'json'].map((extension) => `model_card/${PENGUIN_CARD_HTML.replace(/html$/, extension)}`),
       ...charts.map((chart) => `graphics/${chart.file}`),
       'results/model_results.json',
@@ -81,26 +96,6 @@ export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRun
     ...(request.registeredName
       ? { register: { name: request.registeredName, alias: request.alias ?? null, description: 'the card Markdown' } }
       : {}),
-  };
-}
-
-/** The MLmodel flavor that says how this toolkit loads the forest (`ForestModel.fromJSON`). */
-function forestFlavor(result: TrainingResult): Record<string, Record<string, unknown>> {
-  return {
-    mlflow_mct: {
-      loader: 'mlflow-mct ForestModel.fromJSON',
-      model_file: FOREST_FILE,
-      format: 'ml-random-forest',
-      classes: result.data.classes,
-      features: result.data.featureNames,
-    },
-  };
-}
-
-function signatureOf(result: TrainingResult): { inputs: string; outputs: string } {
-  return {
-    inputs: JSON.stringify(result.data.featureNames.map((name) => ({ type: 'double', name, required: true }))),
-    outputs: JSON.stringify([{ type: 'string', name: 'species', required: true }]),
   };
 }
 
@@ -114,27 +109,38 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
   // Training first: bad data or a bad option fails before anything is recorded.
   const startTime = Date.now();
   const result = await trainAndEvaluate(request.train, request.onProgress);
+  const rows = await splitRows(result);
+  const content = penguinRunContent(
+    result,
+    { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
+    splitDatasets(rows, result.data.source),
+  );
   const experimentId = await client.getOrCreateExperiment(request.experimentName);
-  const run = await client.createRun({ experimentId, runName: request.runName, startTime });
+  const run = await client.createRun({ experimentId, runName: request.runName, startTime, tags: content.sourceTags, userId: content.user });
   const runId = run.info.runId;
   try {
-    const content = penguinRunContent(result, { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() });
     const charts = penguinCharts(result, request.lang);
-    await client.logBatch(runId, { params: content.params, metrics: metricPoints(content, Date.now()), tags: content.tags });
-    await client.logInputs(runId, [content.dataset]);
+    await client.logBatch(runId, { params: content.params, tags: content.tags });
+    await client.logInputs(runId, [content.datasets.training, content.datasets.evaluation]);
 
     const modelDir = join(staging, MODEL_ARTIFACT_PATH);
     await mkdir(modelDir, { recursive: true });
-    await writeFile(join(modelDir, FOREST_FILE), JSON.stringify(result.model.toJSON()));
+    const model = await writePenguinModel(modelDir, result.model, {
+      exampleRecords: rows.train.records.slice(0, 2),
+      mlflowVersion: (await client.capabilities()).version,
+    });
     const logged = await client.logModel({
       runId,
       name: MODEL_ARTIFACT_PATH,
       modelDir,
-      flavors: forestFlavor(result),
-      modelType: 'random_forest',
-      signature: signatureOf(result),
+      flavors: model.flavors,
+      modelType: 'onnx',
+      signature: model.signature,
+      fields: model.fields,
       params: content.params,
+      tags: content.sourceTags,
     });
+    await client.logBatch(runId, { metrics: metricPoints(content, Date.now(), logged.modelId) });
 
     let registered: RecordedRun['registered'];
     if (request.registeredName) {
@@ -211,7 +217,11 @@ export async function trainPenguins(request: TrainPenguinsRequest, recording?: R
     }
   }
   const result = await trainAndEvaluate(request.train, request.onProgress);
-  const content = penguinRunContent(result, { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() });
+  const content = penguinRunContent(
+    result,
+    { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
+    splitDatasets(await splitRows(result), result.data.source),
+  );
   const charts = penguinCharts(result, request.lang);
   const written = await writeCardFiles(request, result, { modelVersion: request.modelVersion }, charts);
   return { result, content, card: written.card, files: written.files, plan: recordingPlan(request, content, charts) };

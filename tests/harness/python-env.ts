@@ -81,14 +81,36 @@ function runLogged(command: string, args: string[], log: string[]): Promise<void
   });
 }
 
+/** The environment for `mlflowVersion` (the tracking server's and its Python client's), created when missing. */
+export function ensureMlflowVenv(python: PythonInfo, mlflowVersion: string, say: (line: string) => void): Promise<string> {
+  return ensureVenv(python, venvDir(mlflowVersion), requirements(mlflowVersion), say);
+}
+
+/** What loading and serving the ONNX penguin model needs besides MLflow; MLflow 2.22's scoring server cannot start on Starlette 1. */
+const ONNX_REQUIREMENTS = ['onnx==1.23.2', 'onnxruntime==1.32.0'];
+
+function modelRequirements(mlflowVersion: string): string[] {
+  const forMajor = mlflowVersion.startsWith('2.') ? [...MLFLOW_2_REQUIREMENTS, 'starlette<1'] : [];
+  return [`mlflow==${mlflowVersion}`, ...ONNX_REQUIREMENTS, ...forMajor];
+}
+
+/** The Python side of the model tests (pyfunc loading, `mlflow models serve`, evaluate, onnxruntime): `.venv-models-mlflow-<version>/`. */
+export function modelsVenvBin(mlflowVersion: string, tool: string): string {
+  return join(REPO_ROOT, `.venv-models-mlflow-${mlflowVersion}`, 'bin', tool);
+}
+
+export async function ensureModelsVenv(python: PythonInfo, mlflowVersion: string, say: (line: string) => void): Promise<string> {
+  return ensureVenv(python, join(REPO_ROOT, `.venv-models-mlflow-${mlflowVersion}`), modelRequirements(mlflowVersion), say);
+}
+
 /**
- * The environment for `mlflowVersion`, created when missing or incomplete. A marker file written
- * after a successful install makes an interrupted install start over instead of being trusted.
+ * A virtual environment with `wanted` installed, created when missing or incomplete. A marker
+ * file written after a successful install makes an interrupted install start over instead of
+ * being trusted.
  */
-export async function ensureMlflowVenv(python: PythonInfo, mlflowVersion: string, say: (line: string) => void): Promise<string> {
-  const dir = venvDir(mlflowVersion);
+async function ensureVenv(python: PythonInfo, dir: string, wantedRequirements: string[], say: (line: string) => void): Promise<string> {
   const marker = join(dir, READY_MARKER);
-  const wanted = requirements(mlflowVersion).join(' ');
+  const wanted = wantedRequirements.join(' ');
   if (existsSync(marker) && (await readFile(marker, 'utf8')).trim() === wanted) return dir;
   const lock = `${dir}.lock`;
   await acquireLock(lock);
@@ -98,7 +120,7 @@ export async function ensureMlflowVenv(python: PythonInfo, mlflowVersion: string
     await rm(dir, { recursive: true, force: true });
     const log: string[] = [];
     await runLogged(python.executable, ['-m', 'venv', dir], log);
-    await runLogged(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...requirements(mlflowVersion)], log);
+    await runLogged(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...wantedRequirements], log);
     await writeFile(marker, `${wanted}\n`);
     return dir;
   } finally {

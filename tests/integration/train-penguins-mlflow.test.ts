@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
@@ -23,11 +24,17 @@ def files(path=None):
         out.extend(files(f.path) if f.is_dir else [f.path])
     return out
 history = client.get_metric_history(run_id, "accuracy")
+models = []
+if hasattr(client, "search_logged_models"):
+    for m in client.search_logged_models(experiment_ids=[r.info.experiment_id], filter_string=f"source_run_id = '{run_id}'"):
+        models.append({"tags": m.tags, "metrics": {x.key: [x.value, x.dataset_name] for x in m.metrics}})
 print(json.dumps({
   "status": r.info.status, "name": r.info.run_name,
   "params": r.data.params, "metrics": r.data.metrics, "tags": r.data.tags,
-  "inputs": [{"name": d.dataset.name, "digest": d.dataset.digest} for d in r.inputs.dataset_inputs],
+  "user_id": r.info.user_id,
+  "inputs": sorted([{"name": d.dataset.name, "context": {t.key: t.value for t in d.tags}["mlflow.data.context"], "rows": json.loads(d.dataset.profile)["num_rows"]} for d in r.inputs.dataset_inputs], key=lambda d: d["name"]),
   "accuracy_steps": [[m.step, m.value] for m in history],
+  "logged_models": models,
   "artifacts": sorted(files()),
 }))
 `;
@@ -45,7 +52,20 @@ function expectPenguinRun(seen: any, summary: any): void {
   for (const [key, value] of Object.entries(summary.metrics as Record<string, number>)) expect(seen.metrics[key]).toBeCloseTo(value, 12);
   expect(seen.accuracy_steps).toEqual([[0, summary.metrics.accuracy]]);
   expect(seen.tags).toMatchObject({ 'mlflow.source.name': 'mlflow-mct train-penguins', model_version: '0.1.0', team: '29' });
-  expect(seen.inputs).toEqual([{ name: 'penguins', digest: 'f204db2c753b0937caac3cb35258562c' }]);
+  expect(seen.user_id).toBe(userInfo().username);
+  expect(seen.inputs).toEqual([
+    { name: 'penguins-test', context: 'evaluation', rows: 67 },
+    { name: 'penguins-train', context: 'training', rows: 266 },
+  ]);
+  if (seen.logged_models.length > 0) {
+    // MLflow 3: the LoggedModel carries the source tags and the metrics, each with the rows it was measured on.
+    const [model] = seen.logged_models;
+    expect(model.tags).toMatchObject({ 'mlflow.source.name': 'mlflow-mct train-penguins', 'mlflow.user': userInfo().username });
+    expect(model.metrics.accuracy).toEqual([summary.metrics.accuracy, 'penguins-test']);
+    expect(model.metrics.accuracy_cv_mean[1]).toBe('penguins-train');
+  } else {
+    expect(seen.artifacts).toEqual(expect.arrayContaining(['model/MLmodel', 'model/model.onnx', 'model/forest.json', 'model/requirements.txt']));
+  }
   expect(seen.artifacts).toEqual(
     expect.arrayContaining([
       'model_card/penguin_model_card.html',
@@ -59,7 +79,7 @@ function expectPenguinRun(seen: any, summary: any): void {
 }
 
 describeWithServer('train-penguins recorded in MLflow', () => {
-  it('records into ./mlruns by default, and real MLflow reads the run back', async () => {
+  it('records into ./mlruns by default, and real MLflow reads the run back', { timeout: 120_000 }, async () => {
     const cwd = tempDir();
     const result = runCli(['train-penguins', '--json', '--mlflow-tags', '{"team": "29"}', ...FAST], { cwd, env: { MLFLOW_TRACKING_URI: '' } });
     expect(result.stderr).not.toContain('error');
@@ -71,7 +91,7 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     expect(seen.name).toMatch(/^train_penguins_\d{8}_\d{6}$/);
   });
 
-  it('records, registers and aliases on a server; the version carries the card', async () => {
+  it('records, registers and aliases on a server; the version carries the card', { timeout: 120_000 }, async () => {
     const cwd = tempDir();
     const name = uniqueName('penguins-rf');
     const experiment = uniqueName('penguins');

@@ -63,9 +63,15 @@ describeWithServer('cards from what MLflow holds', () => {
       owners: [{ name: 'Equipo 29', contact: 'mlops@example.com' }],
       version: { name: '1', diff: `First version of ${name}.` },
     });
-    expect(card.model_parameters.data).toEqual([expect.objectContaining({ name: 'penguins', description: expect.stringContaining('digest f204db2c753b0937caac3cb35258562c') })]);
-    expect(card.model_parameters.input_format).toContain('bill_length_mm (double)');
-    expect(card.model_parameters.output_format).toBe('species (string)');
+    expect(card.model_parameters.data).toHaveLength(2);
+    expect(card.model_parameters.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'penguins-train', description: expect.stringContaining('training') }),
+        expect.objectContaining({ name: 'penguins-test', description: expect.stringContaining('evaluation') }),
+      ]),
+    );
+    expect(card.model_parameters.input_format).toContain('island (tensor object [-1,1]), bill_length_mm (tensor float64 [-1,1])');
+    expect(card.model_parameters.output_format).toBe('label (tensor object [-1]), probabilities (tensor float32 [-1,3])');
 
     const client = testClient();
     try {

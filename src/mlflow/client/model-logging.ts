@@ -34,6 +34,8 @@ export interface LogModelOptions {
   signature?: { inputs: string; outputs: string; params?: string | null } | undefined;
   /** MLmodel `metadata`. */
   metadata?: Record<string, unknown> | undefined;
+  /** More top-level MLmodel fields, e.g. `saved_input_example_info`. */
+  fields?: Record<string, unknown> | undefined;
   /** The run step the model belongs to (MLflow 3 run outputs), default 0. */
   step?: number | undefined;
   /** Register the model under this name once logged. */
@@ -98,6 +100,7 @@ export class ModelLogger extends ClientPart {
 
   private buildMlmodel(base: Record<string, unknown>, options: LogModelOptions): Record<string, unknown> {
     const mlmodel: Record<string, unknown> = {
+      ...options.fields,
       ...base,
       flavors: options.flavors,
       utc_time_created: utcTimeCreated(new Date(this.now())),

@@ -142,7 +142,7 @@ export class TrackingClient extends ClientPart {
     return this.store.tracking.deleteExperiment(experimentId);
   }
 
-  async createRun(request: { experimentId: string; runName?: string; tags?: Tags; startTime?: number }): Promise<Run> {
+  async createRun(request: { experimentId: string; runName?: string; tags?: Tags; startTime?: number; userId?: string }): Promise<Run> {
     const limits = await this.limits();
     for (const [key, value] of Object.entries(request.tags ?? {})) validateRunTag(key, value, limits);
     return this.store.tracking.createRun({
@@ -150,6 +150,7 @@ export class TrackingClient extends ClientPart {
       runName: request.runName,
       startTime: request.startTime ?? this.now(),
       tags: request.tags,
+      userId: request.userId,
     });
   }
 

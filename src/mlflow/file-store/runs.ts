@@ -175,7 +175,7 @@ export class FileRunStore extends FileExperimentStore {
       start_time: request.startTime,
       status: RUN_STATUS_CODES.RUNNING,
       tags: [],
-      user_id: tags[USER_TAG] ?? 'unknown',
+      user_id: request.userId ?? tags[USER_TAG] ?? 'unknown',
     };
     const dir = join(experimentDir, runId);
     await this.core.disk.createDirectory(dir, async (staging) => {

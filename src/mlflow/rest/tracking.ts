@@ -133,6 +133,7 @@ export class RestTrackingStore extends RestStorePart implements TrackingStore {
         experiment_id: request.experimentId,
         run_name: request.runName,
         start_time: request.startTime,
+        user_id: request.userId,
         tags: toWireTags({ ...request.tags, [REQUEST_MARKER_TAG]: marker }),
       },
       async () => {

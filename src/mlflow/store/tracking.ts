@@ -47,6 +47,8 @@ export interface CreateRunRequest {
   /** Unix milliseconds. */
   startTime: number;
   tags?: Tags | undefined;
+  /** The run's `user_id` (a server without authentication takes it from the request; a local store from the `mlflow.user` tag). */
+  userId?: string | undefined;
 }
 
 export interface UpdateRunRequest {
