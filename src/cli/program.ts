@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { registerApiCard } from './api-card.js';
 import { registerCard } from './card.js';
+import { registerCompletion } from './completion.js';
 import { describeOption, fullName, specOf } from './define.js';
 import { environmentTopic, exitCodesTopic, type ExitMeanings } from './environment.js';
 import { registerInspect } from './inspect.js';
@@ -88,7 +89,7 @@ export function buildProgram(): Command {
     .configureHelp({ optionDescription: describeOption })
     // One line per error, with our prefix, for commander's parsing errors too.
     .configureOutput({ outputError: (text, write) => write(errorLine(`${text.replace(/^error: /, '').trimEnd()} — run with --help for usage`)) })
-    .addHelpText('after', `\nHelp topics: mlflow-mct help ${TOPICS.join(' | ')}\n`);
+    .addHelpText('after', `\nHelp topics: mlflow-mct help ${TOPICS.join(' | ')}; shell completion: mlflow-mct completion bash|zsh|fish\n`);
 
   registerTrainPenguins(program);
   registerRegisterGenerative(program);
@@ -98,6 +99,7 @@ export function buildProgram(): Command {
   registerModels(program);
   registerInspect(program);
   registerPush(program);
+  registerCompletion(program);
   addHelpCommand(program);
   return program;
 }

@@ -97,3 +97,19 @@ describe('help topics', () => {
     expect(unknown.stderr).toMatch(/^mlflow-mct: error: there is no command or help topic "colours"/);
   });
 });
+
+describe('the README command reference', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = [...readme.matchAll(/^\| `mlflow-mct ([^`]+)` \| (.*) \|$/gm)].map((match) => ({
+    command: (match[1] as string).replace(/ [<[].*$/, ''),
+    flags: [...(match[2] as string).matchAll(/`([^`]+)`/g)].map((flag) => (flag[1] as string).replace(/\\\|/g, '|')),
+  }));
+
+  it('has a row for every command, with the flags its --help lists', () => {
+    expect(rows.map((row) => row.command).sort()).toEqual([...names].sort());
+    for (const row of rows) {
+      const listed = listedFlags(runCli([...row.command.split(' '), '--help']).stdout).filter((flag) => flag !== '--version' && flag !== '--help');
+      expect([row.command, row.flags]).toEqual([row.command, listed]);
+    }
+  });
+});
