@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,3 +9,6 @@ import { fileURLToPath } from 'node:url';
 export const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 export const templatesDir = join(packageRoot, 'templates');
 export const dataDir = join(packageRoot, 'data');
+
+/** This package's version, from its package.json (one level above src/ and dist/, like templates/). */
+export const packageVersion: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,8 +1,7 @@
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { templatesDir } from '../paths.js';
+import { packageVersion as version, templatesDir } from '../paths.js';
 import type { Lang } from './labels.js';
 import { escapeMarkdownBlock, escapeMarkdownInline } from './markdown.js';
 import type { ModelCard } from './schema.js';
@@ -16,8 +15,6 @@ export interface RenderOptions {
   lang?: Lang;
 }
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
 const GENERATOR = `mlflow-mct ${version}`;
 
 // HTML escaping is Handlebars' own ({{ }} escapes & < > " ' ` =); the view passes text through.

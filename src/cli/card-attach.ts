@@ -1,13 +1,14 @@
 import { RuntimeFailure } from '../errors.js';
 import { attachCardToMlflow, planCardAttachment, type CardAttachmentRequest } from '../mlflow/attach-card.js';
 import type { CardFiles } from '../card/write.js';
-import { described, dryRun, json, mlflowRegName, mlflowRegVersion, mlflowRunId, mlflowUri, outDir, quiet, verbose, type FlagSpec } from './flags.js';
+import { described, dryRun, json, mlflowRegName, mlflowRegVersion, mlflowRunId, mlflowUri, outDir, quiet, timeout, verbose, type FlagSpec } from './flags.js';
 import type { GlobalOptions, Reporter } from './output.js';
 import { openTracking, type MlflowOptionValues } from './mlflow-options.js';
 
 /** Flags that attach a written card to an existing MLflow run or registered model version. */
 export const ATTACH_FLAGS: readonly FlagSpec[] = [
   described(mlflowUri, 'the MLflow holding the run or model'),
+  timeout,
   described(mlflowRunId, 'log the card files as artifacts of this MLflow run'),
   described(mlflowRegName, "put the card on a version of this registered model (Markdown as the version's description, files as artifacts)"),
   mlflowRegVersion,
@@ -60,7 +61,7 @@ export async function attachCard(
     for (const line of plan.lines) reporter.progress(`dry run: would ${line}`);
     return { planned: plan.lines, done: false };
   }
-  const tracking = await openTracking(flags);
+  const tracking = await openTracking(flags, reporter);
   try {
     if (tracking.target.fallback) {
       throw new RuntimeFailure(`MLflow at ${tracking.target.fallback.server} did not answer (${tracking.target.fallback.reason}); the card was written but not attached`, {

@@ -8,7 +8,7 @@ import { composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand, type CommandContext } from './define.js';
 import { ENV } from './environment.js';
-import { CARD_FLAGS, described, dryRun, json, mlflowUri, outDir, quiet, verbose, type FlagSpec } from './flags.js';
+import { CARD_FLAGS, described, dryRun, json, mlflowUri, outDir, quiet, timeout, verbose, type FlagSpec } from './flags.js';
 import { openExisting, plannedLocation, type MlflowUriValues } from './registry-options.js';
 
 export const MLFLOW_CARD_HTML = 'model_card.html';
@@ -40,7 +40,7 @@ async function buildAndWrite(
     reporter.result({ dry_run: true, plan }, ['Dry run: nothing was read from or sent to MLflow, so no card was written; a real run would:', ...plan.map((line) => `  ${line}`)]);
     return;
   }
-  const tracking = await openExisting(flags);
+  const tracking = await openExisting(flags, reporter);
   try {
     const record = await read(tracking);
     const layers = cardFromMlflow(record, flags.lang);
@@ -71,6 +71,7 @@ async function buildAndWrite(
 function fromMlflowFlags(attach: string): FlagSpec[] {
   return [
     described(mlflowUri, 'the MLflow to read from'),
+    timeout,
     { flags: '--attach', description: attach },
     ...CARD_FLAGS,
     outDir,

@@ -127,6 +127,17 @@ export const mlflowUri: FlagSpec = {
 export function mlflowExperiment(fallback: string): FlagSpec {
   return { flags: '--mlflow-experiment <name>', description: 'experiment to record the run in', defaultText: `MLFLOW_EXPERIMENT_NAME, else ${fallback}` };
 }
+/** `--timeout`: the longest one MLflow request may take, retries and their waits included. */
+export const timeout: FlagSpec = {
+  flags: '--timeout <seconds>',
+  description: 'give up on an MLflow request after this many seconds, retries and their waits included',
+  defaultText: 'MLFLOW_HTTP_REQUEST_TIMEOUT (120) per attempt, and MLflow\'s retries',
+  parse: (text: string) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a number of seconds above 0, e.g. 30.');
+    return value;
+  },
+};
 export const offlineOk: FlagSpec = { flags: '--offline-ok', description: 'exit 0 when the server is unreachable and the run is recorded in ./mlruns instead' };
 export const mlflowRunName: FlagSpec = { flags: '--mlflow-run-name <name>', description: 'the run name' };
 export const mlflowTags: FlagSpec = { flags: '--mlflow-tags <json>', description: 'extra run tags as a JSON object, e.g. \'{"team": "29"}\'' };

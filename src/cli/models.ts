@@ -7,7 +7,7 @@ import { aliasTarget, listModelVersions, listRegisteredModels, showModelVersion 
 import { canonicalStage, describePromotion, promoteVersion, STAGES_DEPRECATED, type Promotion, type PromotionResult } from '../registry/promote.js';
 import { defineCommand, defineGroup, type CommandContext } from './define.js';
 import { ENV } from './environment.js';
-import { archiveExisting, described, dryRun, json, mlflowUri, verbose } from './flags.js';
+import { archiveExisting, described, dryRun, json, mlflowUri, timeout, verbose } from './flags.js';
 import type { OpenedTracking } from './mlflow-options.js';
 import { openExisting, plannedLocation, type MlflowUriValues } from './registry-options.js';
 import { formatTable, formatTime } from './table.js';
@@ -22,7 +22,7 @@ async function withRegistry<T>(context: RegistryContext, planned: string, work: 
     reporter.result({ dry_run: true, plan: `${planned} at ${plannedLocation(flags)}` }, [line]);
     return undefined;
   }
-  const tracking = await openExisting(flags);
+  const tracking = await openExisting(flags, reporter);
   try {
     return await work(tracking);
   } finally {
@@ -30,8 +30,8 @@ async function withRegistry<T>(context: RegistryContext, planned: string, work: 
   }
 }
 
-const READ_FLAGS = [described(mlflowUri, 'the MLflow to read'), json, verbose];
-const CHANGE_FLAGS = [described(mlflowUri, 'the MLflow to change'), dryRun('writes no file; prints what would change'), json, verbose];
+const READ_FLAGS = [described(mlflowUri, 'the MLflow to read'), timeout, json, verbose];
+const CHANGE_FLAGS = [described(mlflowUri, 'the MLflow to change'), timeout, dryRun('writes no file; prints what would change'), json, verbose];
 const REGISTRY_EXITS = { 1: 'MLflow did not answer or failed', 2: 'bad flags, or the model, version or alias does not exist' };
 
 function versionJson(version: ModelVersion): Record<string, unknown> {

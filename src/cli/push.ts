@@ -1,18 +1,19 @@
 import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { InputError, RuntimeFailure, UsageError } from '../errors.js';
-import { loadMlflowConfig } from '../mlflow/config.js';
 import { createStore } from '../mlflow/create-store.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri, localPathOf } from '../mlflow/file-store/index.js';
 import { RestStore } from '../mlflow/rest/index.js';
 import { ledgerTargetKey, pushLocalStore, type PushProgress, type PushSummary } from '../mlflow/push/index.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
-import { dryRun, json, quiet, verbose } from './flags.js';
+import { described, dryRun, json, mlflowUri, quiet, timeout, verbose } from './flags.js';
+import { mlflowConfigOf, retryLine } from './mlflow-options.js';
 
 interface PushFlags {
   from?: string;
-  to?: string;
+  mlflowUri?: string;
+  timeout?: number;
 }
 
 /** A counter on stderr: rewritten in place on a terminal, one line per finished item otherwise. */
@@ -74,16 +75,17 @@ export function registerPush(program: Command): void {
       description: 'Send the runs, models and registry entries of a local store (./mlruns) to an MLflow tracking server; safe to repeat and to resume.',
       flags: [
         { flags: '--from <dir>', description: 'the local store to read (a directory or file: URI)', default: `./${DEFAULT_LOCAL_STORE}`, completes: 'directory' },
-        { flags: '--to <tracking-uri>', description: 'the MLflow tracking server', defaultText: 'MLFLOW_TRACKING_URI' },
+        described(mlflowUri, 'the MLflow tracking server to send to', { defaultText: 'MLFLOW_TRACKING_URI', formerly: ['--to'] }),
+        timeout,
         dryRun('only asks the server what it already holds, and prints what would be sent; writes no file'),
         json,
         quiet,
         verbose,
       ],
       examples: [
-        'mlflow-mct push --to http://mlflow.internal:5000',
+        'mlflow-mct push --mlflow-uri http://mlflow.internal:5000',
         'MLFLOW_TRACKING_URI=https://mlflow.example.com mlflow-mct push --from ./mlruns',
-        'mlflow-mct push --to http://127.0.0.1:5000 --dry-run',
+        'mlflow-mct push --mlflow-uri http://127.0.0.1:5000 --dry-run',
       ],
       exitCodes: { 1: 'the push stopped (what was sent is recorded; run it again to resume)', 2: 'bad flags, no local store at --from, or no server to push to' },
       environment: ENV.mlflow,
@@ -94,18 +96,18 @@ export function registerPush(program: Command): void {
       if (!info?.isDirectory()) {
         throw new InputError(`there is no local store at ${from}`, { hint: 'pass --from <dir> with the mlruns directory the runs were recorded in' });
       }
-      const config = loadMlflowConfig({ mlflowUri: raw.to });
+      const config = mlflowConfigOf({ mlflowUri: raw.mlflowUri, timeout: raw.timeout });
       if (config.trackingUri === undefined) {
-        throw new UsageError('push needs a tracking server', { hint: 'pass --to http://host:5000 or set MLFLOW_TRACKING_URI' });
+        throw new UsageError('push needs a tracking server', { hint: 'pass --mlflow-uri http://host:5000 or set MLFLOW_TRACKING_URI' });
       }
       if (isLocalStoreUri(config.trackingUri)) {
         throw new UsageError(`push sends to a tracking server, not to a local store (${config.trackingUri})`, {
-          hint: 'pass --to http://host:5000 or set MLFLOW_TRACKING_URI to a server',
+          hint: 'pass --mlflow-uri http://host:5000 or set MLFLOW_TRACKING_URI to a server',
         });
       }
       const targetUri = ledgerTargetKey(config.trackingUri);
       const source = new FileStore(from);
-      const target = createStore(config, { onRetry: (event) => reporter.debug(`retrying ${event.request.method} ${event.request.path} in ${event.delayMs} ms: ${event.reason}`) });
+      const target = createStore(config, { onRetry: (event) => reporter.progress(retryLine(event)) });
       const progress = progressPrinter(options.json || options.quiet || options.dryRun);
       const started = Date.now();
       try {

@@ -10,7 +10,7 @@ import {
   type ModelSelection,
   type RegisteredGenerative,
   type RegisterGenerativeRequest,
-} from '../generative/register.js';
+} from '../workflows/register-generative.js';
 import { DEFAULT_MODEL_CLASS } from '../generative/mlmodel.js';
 import { canonicalStage, STAGES_DEPRECATED, type Promotion } from '../registry/promote.js';
 import { composeCard, type CardOptionValues } from './card-options.js';
@@ -106,11 +106,13 @@ export function registerRegisterGenerative(program: Command): void {
     async ({ flags, options, reporter }) => {
       const model = modelSelection(flags);
       const promotions = promotionsOf(flags);
-      const experimentName = mlflowConfigOf(flags).experimentName ?? DEFAULT_GENERATIVE_EXPERIMENT;
+      const config = mlflowConfigOf(flags);
+      const experimentName = config.experimentName ?? (config.experimentId === undefined ? DEFAULT_GENERATIVE_EXPERIMENT : undefined);
       const request: RegisterGenerativeRequest = {
         registeredName: flags.mlflowRegName,
         model,
         experimentName,
+        experimentId: config.experimentId,
         runName: flags.mlflowRunName ?? '',
         userTags: parseTags(flags.mlflowTags),
         license: flags.license,
@@ -140,9 +142,9 @@ export function registerRegisterGenerative(program: Command): void {
         return;
       }
 
-      const tracking = await openTracking(flags);
+      const tracking = await openTracking(flags, reporter);
       try {
-        const outcome = await registerGenerative(prepared, { client: tracking.client, location: tracking.target.kind === 'server' ? tracking.target.location : '' });
+        const outcome = await registerGenerative(prepared, tracking);
         const registered = outcome.registered;
         const lines: string[] = [];
         if (registered) {

@@ -1,6 +1,7 @@
 import { RuntimeFailure } from '../errors.js';
 import { redactUri } from '../mlflow/config.js';
 import { mlflowConfigOf, openTracking, type OpenedTracking } from './mlflow-options.js';
+import type { Reporter } from './output.js';
 
 /**
  * Commands that read or change what is already in MLflow (the registry, an existing run) take
@@ -9,6 +10,8 @@ import { mlflowConfigOf, openTracking, type OpenedTracking } from './mlflow-opti
  */
 export interface MlflowUriValues {
   mlflowUri?: string;
+  /** `--timeout`, seconds. */
+  timeout?: number;
 }
 
 /** Where the command would go, for --dry-run output (no network). */
@@ -17,8 +20,8 @@ export function plannedLocation(options: MlflowUriValues): string {
   return uri === undefined ? 'the local store ./mlruns' : redactUri(uri);
 }
 
-export async function openExisting(options: MlflowUriValues): Promise<OpenedTracking> {
-  const tracking = await openTracking(options);
+export async function openExisting(options: MlflowUriValues, reporter: Reporter): Promise<OpenedTracking> {
+  const tracking = await openTracking(options, reporter);
   if (tracking.target.fallback) {
     await tracking.client.close();
     throw new RuntimeFailure(`MLflow at ${tracking.target.fallback.server} did not answer (${tracking.target.fallback.reason})`, {

@@ -77,7 +77,7 @@ export function defaultRunName(now = new Date()): string {
 }
 
 function checkFlags(flags: TrainPenguinsFlags): { modelVersion: string } {
-  const modelVersion = flags.modelVersion ?? process.env.MODEL_VERSION ?? '0.1.0';
+  const modelVersion = flags.modelVersion ?? mlflowConfigOf(flags).modelVersion ?? '0.1.0';
   if (!SEMVER.test(modelVersion)) {
     throw new UsageError(`--model-version "${modelVersion}" is not a semantic version`, { hint: 'write MAJOR.MINOR.PATCH, e.g. --model-version 1.2.0' });
   }
@@ -155,7 +155,8 @@ export function registerTrainPenguins(program: Command): void {
       ]);
       const { modelVersion } = checkFlags(flags);
       const userTags = parseTags(flags.mlflowTags);
-      const experimentName = mlflowConfigOf(flags).experimentName ?? process.env.MLFLOW_EXPERIMENT ?? 'penguins';
+      const config = mlflowConfigOf(flags);
+      const experimentName = config.experimentName ?? (config.experimentId === undefined ? 'penguins' : undefined);
       const request: TrainPenguinsRequest = {
         train: {
           ...(flags.data !== undefined ? { dataPath: flags.data } : {}),
@@ -175,6 +176,7 @@ export function registerTrainPenguins(program: Command): void {
         lang: flags.lang,
         modelVersion,
         experimentName,
+        experimentId: config.experimentId,
         runName: flags.mlflowRunName ?? defaultRunName(),
         userTags,
         registeredName: flags.mlflowRegName,
@@ -185,8 +187,8 @@ export function registerTrainPenguins(program: Command): void {
       };
 
       const recordRun = !options.dryRun && !flags.mlflowDisable;
-      const tracking = recordRun ? await openTracking(flags) : undefined;
-      const recording: Recording | undefined = tracking ? { client: tracking.client, target: tracking.target } : undefined;
+      const tracking = recordRun ? await openTracking(flags, reporter) : undefined;
+      const recording: Recording | undefined = tracking;
       try {
         const outcome = await trainPenguins(request, recording);
         const { result, recorded } = outcome;

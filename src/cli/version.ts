@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { packageVersion } from '../paths.js';
 
 /** mlflow-mct's own version, from its package.json. */
-export const PROGRAM_VERSION = (require('../../package.json') as { version: string }).version;
+export const PROGRAM_VERSION = packageVersion;

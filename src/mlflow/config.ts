@@ -42,11 +42,15 @@ export interface MlflowConfig {
   trackingUri: string | undefined;
   experimentName: string | undefined;
   experimentId: string | undefined;
+  /** `MODEL_VERSION` (the seed scripts' variable): the model version to record when `--model-version` is not given. */
+  modelVersion: string | undefined;
   credentials: Credentials;
   tls: TlsOptions;
   retry: RetryPolicy;
-  /** Per-request timeout in milliseconds (`MLFLOW_HTTP_REQUEST_TIMEOUT` seconds, default 120). */
+  /** Per-request timeout in milliseconds (`MLFLOW_HTTP_REQUEST_TIMEOUT` seconds, default 120; `--timeout`). */
   timeoutMs: number;
+  /** With `--timeout`: no request, retries included, goes on past this many milliseconds. */
+  deadlineMs: number | undefined;
   /** `MLFLOW_WORKSPACE`, sent as `X-MLFLOW-WORKSPACE` to servers with workspaces enabled. */
   workspace: string | undefined;
 }
@@ -57,6 +61,8 @@ export interface ConfigOverrides {
   mlflowUri?: string | undefined;
   /** `--mlflow-experiment`: an experiment name; replaces both MLFLOW_EXPERIMENT_NAME and _ID. */
   mlflowExperiment?: string | undefined;
+  /** `--timeout <seconds>`: the longest a request may take, retries and their waits included. */
+  timeoutSeconds?: number | undefined;
 }
 
 export interface LoadConfigOptions {
@@ -179,7 +185,8 @@ export function loadMlflowConfig(overrides: ConfigOverrides = {}, options: LoadC
     rawUri === undefined ? { uri: undefined } : splitUserInfo(rawUri);
 
   const experimentFlag = overrides.mlflowExperiment?.trim();
-  const experimentName = experimentFlag || envValue(env, 'MLFLOW_EXPERIMENT_NAME');
+  // MLFLOW_EXPERIMENT is the seed scripts' name for it.
+  const experimentName = experimentFlag || envValue(env, 'MLFLOW_EXPERIMENT_NAME') || envValue(env, 'MLFLOW_EXPERIMENT');
   const experimentId = experimentFlag ? undefined : envValue(env, 'MLFLOW_EXPERIMENT_ID');
 
   const fileCreds = readCredentialsFile(options.credentialsFile ?? join(homedir(), '.mlflow', 'credentials'));
@@ -222,16 +229,23 @@ export function loadMlflowConfig(overrides: ConfigOverrides = {}, options: LoadC
     backoffMax: DEFAULT_RETRY_POLICY.backoffMax,
     respectRetryAfter: parseBoolean(env, 'MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER', true),
   };
-  const timeoutSeconds = parseNumber(env, 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TIMEOUT_MS / 1000, { min: 0.001 });
+  const envTimeout = parseNumber(env, 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TIMEOUT_MS / 1000, { min: 0.001 });
+  const flagTimeout = overrides.timeoutSeconds;
+  if (flagTimeout !== undefined && !(Number.isFinite(flagTimeout) && flagTimeout > 0)) {
+    throw new MlflowConfigError(`--timeout must be a number of seconds above 0, not "${flagTimeout}"`, { hint: 'e.g. --timeout 30' });
+  }
+  const timeoutSeconds = flagTimeout === undefined ? envTimeout : Math.min(envTimeout, flagTimeout);
 
   return {
     trackingUri,
     experimentName,
     experimentId,
+    modelVersion: envValue(env, 'MODEL_VERSION'),
     credentials,
     tls,
     retry,
     timeoutMs: Math.round(timeoutSeconds * 1000),
+    deadlineMs: flagTimeout === undefined ? undefined : Math.round(flagTimeout * 1000),
     workspace: envValue(env, 'MLFLOW_WORKSPACE'),
   };
 }

@@ -30,6 +30,7 @@ export function createStore(config: MlflowConfig, options: CreateStoreOptions = 
       tls: config.tls,
       retry: config.retry,
       timeoutMs: config.timeoutMs,
+      deadlineMs: config.deadlineMs,
       workspace: config.workspace,
       onRetry: options.onRetry,
     });

@@ -127,3 +127,12 @@ export function isNotFound(error: unknown): error is MlflowNotFoundError {
 export function isAlreadyExists(error: unknown): error is MlflowAlreadyExistsError {
   return error instanceof MlflowAlreadyExistsError;
 }
+
+const OUTAGE_STATUSES = new Set([502, 503, 504]);
+
+/** True for failures that mean "the server is not there right now". */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof MlflowConnectionError) return true;
+  return error instanceof MlflowApiError && OUTAGE_STATUSES.has(error.httpStatus);
+}
+

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { EXIT_OK, EXIT_RUNTIME } from '../errors.js';
 import { redactUri, type MlflowConfig } from './config.js';
 import { createStore, type CreateStoreOptions } from './create-store.js';
-import { MlflowApiError, MlflowConnectionError } from './errors.js';
+import { isOutage } from './errors.js';
 import { DEFAULT_LOCAL_STORE, FileStore, isLocalStoreUri } from './file-store/index.js';
 import { PushLedger } from './push/ledger.js';
 import type { MlflowStore } from './store/index.js';
@@ -37,9 +37,7 @@ export interface OpenTrackingOptions extends CreateStoreOptions {
   localDir?: string;
 }
 
-export { DEFAULT_LOCAL_STORE, isLocalStoreUri };
-
-const OUTAGE_STATUSES = new Set([502, 503, 504]);
+export { DEFAULT_LOCAL_STORE, isLocalStoreUri, isOutage };
 
 /** The shell command that opens MLflow's UI on a local store. */
 export function localViewCommand(dir: string): string {
@@ -50,12 +48,6 @@ export function localViewCommand(dir: string): string {
 function localTarget(dir: string, kind: 'local' | 'local-fallback', fallback?: TrackingTarget['fallback']): TrackingTarget {
   const store = new FileStore(dir);
   return { store, kind, location: store.root, viewCommand: localViewCommand(store.root), ...(fallback ? { fallback } : {}) };
-}
-
-/** True for failures that mean "the server is not there right now". */
-export function isOutage(error: unknown): boolean {
-  if (error instanceof MlflowConnectionError) return true;
-  return error instanceof MlflowApiError && OUTAGE_STATUSES.has(error.httpStatus);
 }
 
 /**
@@ -94,7 +86,8 @@ function notingCreatedRuns(store: MlflowStore, created: string[]): MlflowStore {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { location: store.location, tracking, registry: store.registry, artifacts: store.artifacts, close: () => store.close() };
+  // Everything else (registry, artifacts, close, a REST store's request counts) is the store's own.
+  return Object.assign(Object.create(store) as MlflowStore, { tracking });
 }
 
 /**
@@ -106,19 +99,19 @@ function notingCreatedRuns(store: MlflowStore, created: string[]): MlflowStore {
  */
 export async function recordWithFallback<T>(
   target: TrackingTarget,
-  record: (store: MlflowStore) => Promise<T>,
+  record: (store: MlflowStore, target: TrackingTarget) => Promise<T>,
   options: { localDir?: string } = {},
 ): Promise<{ result: T; target: TrackingTarget }> {
-  if (target.kind !== 'server') return { result: await record(target.store), target };
+  if (target.kind !== 'server') return { result: await record(target.store, target), target };
   const created: string[] = [];
   try {
-    return { result: await record(notingCreatedRuns(target.store, created)), target };
+    return { result: await record(notingCreatedRuns(target.store, created), target), target };
   } catch (error) {
     if (!isOutage(error)) throw error;
     await target.store.close();
     const reason = error instanceof Error ? error.message : String(error);
     const local = localTarget(resolve(options.localDir ?? DEFAULT_LOCAL_STORE), 'local-fallback', { server: target.location, reason });
-    const result = await record(local.store);
+    const result = await record(local.store, local);
     if (created.length > 0) {
       await new PushLedger(local.store as FileStore, target.location).update((ledger) => {
         ledger.incompleteRuns = [...new Set([...(ledger.incompleteRuns ?? []), ...created])];
@@ -136,7 +129,7 @@ export function describeTarget(target: TrackingTarget, runId?: string): { warnin
   if (target.fallback === undefined) return { warning: undefined, lines };
   return {
     warning: `MLflow at ${target.fallback.server} did not answer (${target.fallback.reason}); ${run} was recorded locally instead`,
-    lines: [...lines, `Send it when the server is back: mlflow-mct push --from ${target.location} --to ${target.fallback.server}`],
+    lines: [...lines, `Send it when the server is back: mlflow-mct push --from ${target.location} --mlflow-uri ${target.fallback.server}`],
   };
 }
 

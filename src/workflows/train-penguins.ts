@@ -37,7 +37,9 @@ export interface TrainPenguinsRequest {
   train: TrainOptions;
   lang: Lang;
   modelVersion: string;
-  experimentName: string;
+  /** The experiment by name (created when missing), or by `experimentId` alone (MLFLOW_EXPERIMENT_ID). */
+  experimentName: string | undefined;
+  experimentId?: string | undefined;
   runName: string;
   userTags: Tags;
   registeredName?: string | undefined;
@@ -48,11 +50,9 @@ export interface TrainPenguinsRequest {
   onProgress?: ProgressListener | undefined;
 }
 
-/** Where and how the run is recorded; absent for --dry-run and --mlflow-disable. */
-export interface Recording {
-  client: MlflowClient;
-  target: TrackingTarget;
-}
+import type { Recording } from './recording.js';
+
+export type { Recording };
 
 export interface RecordedRun {
   experimentId: string;
@@ -76,7 +76,7 @@ export interface TrainPenguinsOutcome {
 /** What a real run would send to MLflow, for --dry-run (no network, nothing recorded). */
 export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRunContent, charts: readonly NamedChart[]): Record<string, unknown> {
   return {
-    experiment: request.experimentName,
+    experiment: request.experimentName ?? `id ${request.experimentId}`,
     run_name: request.runName,
     params: content.params,
     metrics: Object.fromEntries(content.metrics.map(({ key, value }) => [key, value])),
@@ -104,8 +104,8 @@ async function writeCardFiles(request: TrainPenguinsRequest, result: TrainingRes
   return writeCard({ card, outDir: request.outDir, htmlName: PENGUIN_CARD_HTML, lang: request.lang });
 }
 
+/** Trains and evaluates, then records the run through `recording` (again locally if the server goes away part-way). */
 async function record(request: TrainPenguinsRequest, recording: Recording, staging: string): Promise<TrainPenguinsOutcome> {
-  const { client, target } = recording;
   // Training first: bad data or a bad option fails before anything is recorded.
   const startTime = Date.now();
   const result = await trainAndEvaluate(request.train, request.onProgress);
@@ -115,11 +115,25 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
     { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
     splitDatasets(rows, result.data.source),
   );
-  const experimentId = await client.getOrCreateExperiment(request.experimentName);
+  const charts = penguinCharts(result, request.lang);
+  return recording.record((client, target) => recordRun(request, { result, rows, content, charts, startTime }, client, target, staging));
+}
+
+interface Computed {
+  result: TrainingResult;
+  rows: Awaited<ReturnType<typeof splitRows>>;
+  content: PenguinRunContent;
+  charts: NamedChart[];
+  startTime: number;
+}
+
+/** The record step: what was computed goes to MLflow, and the card names the run. Safe to run twice. */
+async function recordRun(request: TrainPenguinsRequest, computed: Computed, client: MlflowClient, target: TrackingTarget, staging: string): Promise<TrainPenguinsOutcome> {
+  const { result, rows, content, charts, startTime } = computed;
+  const experimentId = await client.resolveExperimentId({ experimentName: request.experimentName, experimentId: request.experimentId });
   const run = await client.createRun({ experimentId, runName: request.runName, startTime, tags: content.sourceTags, userId: content.user });
   const runId = run.info.runId;
   try {
-    const charts = penguinCharts(result, request.lang);
     await client.logBatch(runId, { params: content.params, tags: content.tags });
     await client.logInputs(runId, [content.datasets.training, content.datasets.evaluation]);
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileStore } from '../../src/mlflow/file-store/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { mctSchemaErrors } from '../helpers/mct-schema.js';
 
@@ -133,5 +134,22 @@ describe('train-penguins bad input', () => {
     const result = runCli(['train-penguins', '--data', data, '--dry-run', '--no-evaluate', '--json'], { cwd });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).metrics.accuracy).toBe(1);
+  });
+});
+
+describe('train-penguins picks its experiment as MLflow does', () => {
+  it('records into the existing experiment MLFLOW_EXPERIMENT_ID names, and the seed scripts\' MODEL_VERSION', async () => {
+    const cwd = tempDir();
+    const store = new FileStore(join(cwd, 'mlruns'));
+    const experimentId = await store.tracking.createExperiment({ name: 'chosen-by-id' });
+    const env = { MLFLOW_TRACKING_URI: '', MLFLOW_EXPERIMENT_NAME: '', MLFLOW_EXPERIMENT_ID: experimentId, MODEL_VERSION: '2.3.4' };
+    const result = runCli(['train-penguins', '--no-evaluate', '--json'], { cwd, env });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.mlflow.experiment_id).toBe(experimentId);
+    const run = await store.tracking.getRun(summary.mlflow.run_id);
+    expect(run.info.experimentId).toBe(experimentId);
+    expect(run.data.tags.model_version).toBe('2.3.4');
+    expect((await store.tracking.getExperimentByName('penguins'))).toBeUndefined();
   });
 });

@@ -143,8 +143,9 @@ describe('one local store, several writers', () => {
     }
   }, 120_000);
 
-  it('takes over a lock left by a process that died, and removes its temp files', async () => {
-    const store = new FileStore(join(dir, 'mlruns'));
+  it('takes over a lock left by a process that died at once, and removes its temp files', async () => {
+    // No wait allowed: a store that waited for the dead holder instead of taking over would fail.
+    const store = new FileStore(join(dir, 'mlruns'), { lock: { waitMs: 0 } });
     await store.ensureReady();
     const dead = deadPid();
     await writeFile(join(store.root, '.mlflow-mct.lock'), JSON.stringify({ pid: dead, host: hostname(), token: 'gone', since: 0 }));
@@ -152,9 +153,7 @@ describe('one local store, several writers', () => {
     await writeFile(leftover, 'half');
     await utimes(leftover, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
 
-    const started = Date.now();
     const id = await store.tracking.createExperiment({ name: 'after-crash' });
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect((await store.tracking.getExperiment(id)).name).toBe('after-crash');
 
     await new FileStore(store.root).ensureReady();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, inject, it } from 'vitest';
 import { MlflowClient } from '../../src/mlflow/client.js';
 import { loadMlflowConfig, type MlflowConfig } from '../../src/mlflow/config.js';
+import type { CreateStoreOptions } from '../../src/mlflow/create-store.js';
 import { RestStore } from '../../src/mlflow/rest/index.js';
 import type { MlflowServerInfo } from './mlflow-server.js';
 
@@ -49,8 +50,9 @@ export function testConfig(overrides: Partial<MlflowConfig> & { url?: string } =
   };
 }
 
-export function testClient(overrides: Partial<MlflowConfig> & { url?: string } = {}): MlflowClient {
-  return MlflowClient.fromConfig(testConfig(overrides));
+/** A client of the test server; `onRetry` records each retry (its delay, its attempt) instead of timing it. */
+export function testClient(overrides: Partial<MlflowConfig> & { url?: string } = {}, options: CreateStoreOptions = {}): MlflowClient {
+  return MlflowClient.fromConfig(testConfig(overrides), options);
 }
 
 export function testStore(overrides: Partial<MlflowConfig> & { url?: string } = {}): RestStore {

@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
 import { freePort } from '../harness/ports.js';
+import { FileStore } from '../../src/mlflow/file-store/index.js';
+import { FaultProxy } from '../harness/fault-proxy.js';
+import { runCliAsync } from '../helpers/cli-async.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const run = promisify(execFile);
@@ -137,10 +141,39 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     const failed = runCli(args, { cwd, env });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('did not answer');
-    expect(failed.stdout).toContain(`mlflow-mct push --from ${join(cwd, 'mlruns')} --to http://127.0.0.1:${port}`);
+    expect(failed.stdout).toContain(`mlflow-mct push --from ${join(cwd, 'mlruns')} --mlflow-uri http://127.0.0.1:${port}`);
     expect(existsSync(join(cwd, 'penguin_model_card.html'))).toBe(true);
     const ok = runCli([...args, '--offline-ok', '--json'], { cwd, env });
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).mlflow.fallback.server).toBe(`http://127.0.0.1:${port}`);
   });
+
+  it('keeps the run whole in ./mlruns when the server goes away mid-run', async () => {
+    const proxy = await FaultProxy.start(server().url);
+    try {
+      // The server answers until the first artifact upload, then resets every connection.
+      let down = false;
+      proxy.inject({
+        fault: { kind: 'reset-before' },
+        match: ({ path }) => (down ||= path.includes('/mlflow-artifacts/')),
+      });
+      const cwd = tempDir();
+      const env = { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '1', MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR: '0', MLFLOW_HTTP_REQUEST_BACKOFF_JITTER: '0' };
+      const result = await runCliAsync(['train-penguins', '--no-evaluate', '--json', '--mlflow-uri', proxy.url, '--mlflow-experiment', uniqueName('mid-run')], { cwd, env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('was recorded locally instead');
+      const summary = JSON.parse(result.stdout);
+      expect(summary.mlflow.fallback.server).toBe(proxy.url);
+      const local = new FileStore(join(cwd, 'mlruns'));
+      const run = await local.tracking.getRun(summary.mlflow.run_id);
+      expect(run.info.status).toBe('FINISHED');
+      const files = (await local.artifacts.listArtifacts(run.info.artifactUri, 'model_card')).map((file) => file.path);
+      expect(files).toContain('model_card/penguin_model_card.html');
+      // The card names the local run, not the server's partial one.
+      const card = JSON.parse(await readFile(join(cwd, 'penguin_model_card.json'), 'utf8'));
+      expect(JSON.stringify(card.model_details.references)).toContain(summary.mlflow.run_id);
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
 });

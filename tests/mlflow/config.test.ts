@@ -54,6 +54,15 @@ describe('configuration from the Python client environment variables', () => {
     expect(config).toMatchObject({ trackingUri: 'http://flag:5000', experimentName: 'flag-exp', experimentId: undefined });
   });
 
+  it('reads the seed scripts\' MLFLOW_EXPERIMENT and MODEL_VERSION; --timeout caps the wait and the attempt', () => {
+    expect(load({ MLFLOW_EXPERIMENT: 'legacy', MODEL_VERSION: '1.2.3' })).toMatchObject({ experimentName: 'legacy', modelVersion: '1.2.3' });
+    expect(load({ MLFLOW_EXPERIMENT: 'legacy', MLFLOW_EXPERIMENT_NAME: 'new' }).experimentName).toBe('new');
+    expect(load({}, { timeoutSeconds: 5 })).toMatchObject({ timeoutMs: 5000, deadlineMs: 5000 });
+    expect(load({ MLFLOW_HTTP_REQUEST_TIMEOUT: '2' }, { timeoutSeconds: 30 })).toMatchObject({ timeoutMs: 2000, deadlineMs: 30_000 });
+    expect(load({}).deadlineMs).toBeUndefined();
+    expect(() => load({}, { timeoutSeconds: 0 })).toThrow(MlflowConfigError);
+  });
+
   it('uses basic auth over a token when both are set, as MLflow does, and never shows either', () => {
     const both = load({ MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 's3cret-pw', MLFLOW_TRACKING_TOKEN: 'tok-123456' });
     expect(both.credentials).toEqual({ kind: 'basic', username: 'ana', password: 's3cret-pw' });

@@ -150,29 +150,35 @@ describeWithServer('reliability through a fault-injecting proxy', () => {
 
   it('waits what Retry-After asks on a 429', async () => {
     proxy.inject({ fault: { kind: 'status', status: 429, retryAfter: '1' }, times: 1 });
-    const started = Date.now();
-    await testClient({ url: proxy.url, retry: FAST }).getExperiment('0');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const waits: number[] = [];
+    await testClient({ url: proxy.url, retry: FAST }, { onRetry: (event) => waits.push(event.delayMs) }).getExperiment('0');
+    expect(waits).toEqual([1000]);
     expect(proxy.count('experiments/get')).toBe(2);
 
     proxy.clear().inject({ fault: { kind: 'status', status: 429, retryAfter: '1' }, times: 1 });
-    const ignoring = Date.now();
-    await testClient({ url: proxy.url, retry: { ...FAST, respectRetryAfter: false } }).getExperiment('0');
-    expect(Date.now() - ignoring).toBeLessThan(900);
+    const ignored: number[] = [];
+    await testClient({ url: proxy.url, retry: { ...FAST, respectRetryAfter: false } }, { onRetry: (event) => ignored.push(event.delayMs) }).getExperiment('0');
+    // The first retry of MLflow's back-off does not wait.
+    expect(ignored).toEqual([0]);
   });
 
   it('a persistent 503 ends in one clear error after the configured retries', async () => {
     proxy.inject({ fault: { kind: 'status', status: 503, body: 'upstream connect error' } });
-    const started = Date.now();
-    const error = (await testClient({ url: proxy.url, retry: FAST })
+    const waits: number[] = [];
+    const error = (await testClient({ url: proxy.url, retry: FAST }, { onRetry: (event) => waits.push(event.delayMs) })
       .getExperiment('0')
       .catch((caught: unknown) => caught)) as MlflowApiError;
     expect(error).toBeInstanceOf(MlflowApiError);
     expect(error).toMatchObject({ httpStatus: 503, errorCode: 'HTTP_503', attempts: FAST.maxRetries + 1, exitCode: 1 });
     expect(error.oneLine).toMatch(/answered GET \/api\/2\.0\/mlflow\/experiments\/get with HTTP 503: upstream connect error after 5 attempts/);
     expect(proxy.count()).toBe(FAST.maxRetries + 1);
-    // Waits: 0, then 0.02×2^(n−1) capped at 0.2 s, plus jitter: well under two seconds.
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Waits: 0, then 0.02×2^(n−1) s plus up to 0.01 s of jitter, capped at 0.2 s.
+    expect(waits).toHaveLength(FAST.maxRetries);
+    expect(waits[0]).toBe(0);
+    for (const [index, wait] of waits.slice(1).entries()) {
+      expect(wait).toBeGreaterThanOrEqual(0.02 * 2 ** (index + 1) * 1000);
+      expect(wait).toBeLessThanOrEqual(Math.min(200, (0.02 * 2 ** (index + 1) + 0.01) * 1000));
+    }
   });
 
   it('persistent connection resets end in a connection error within the retry budget', async () => {

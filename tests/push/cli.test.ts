@@ -35,7 +35,7 @@ describe('mlflow-mct push: bad usage', () => {
     await new FileStore(join(dir, 'empty')).ensureReady();
     const result = runCli(['push', '--from', join(dir, 'empty')], { env: noServerEnv });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('push needs a tracking server — pass --to http://host:5000 or set MLFLOW_TRACKING_URI');
+    expect(result.stderr).toContain('push needs a tracking server — pass --mlflow-uri http://host:5000 or set MLFLOW_TRACKING_URI');
   });
 
   it('exits 1 and says how to resume when the server does not answer', async () => {
@@ -58,7 +58,7 @@ describeWithServer('mlflow-mct push to a server', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`create run ${example.runName} (${example.runId}): ${example.metrics.length} metric points, 3 artifact files`);
 
-    const first = runCli(['push', '--from', store.root, '--to', server().url]);
+    const first = runCli(['push', '--from', store.root, '--mlflow-uri', server().url]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/^push: \d+\/3 items/m);
     expect(first.stdout).toContain(`Pushed 1 run(s), ${example.metrics.length} metric points`);

@@ -72,7 +72,7 @@ describe('without a server', () => {
     expect(target.fallback?.reason).toContain('connection refused');
     const { warning, lines } = describeTarget(target);
     expect(warning).toContain(`MLflow at http://127.0.0.1:${port} did not answer`);
-    expect(lines.at(-1)).toBe(`Send it when the server is back: mlflow-mct push --from ${join(dir, 'refused')} --to http://127.0.0.1:${port}`);
+    expect(lines.at(-1)).toBe(`Send it when the server is back: mlflow-mct push --from ${join(dir, 'refused')} --mlflow-uri http://127.0.0.1:${port}`);
     expect(exitCodeFor(target)).toBe(1);
     expect(exitCodeFor(target, { offlineOk: true })).toBe(0);
   });

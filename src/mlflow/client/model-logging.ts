@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { MlflowModelLoggingError, MlflowValidationError } from '../errors.js';
+import { MlflowModelLoggingError, MlflowValidationError, isOutage } from '../errors.js';
 import type { MlflowStore } from '../store/index.js';
 import type { ModelVersion, Run, Tags } from '../types.js';
 import { appendToArtifactUri, formatModelUri, joinArtifactPath, normalizeArtifactPath } from '../uris.js';
@@ -141,6 +141,8 @@ export class ModelLogger extends ClientPart {
       await this.uploadModelFiles(model.artifactUri, '', options, mlmodel);
       await this.store.tracking.finalizeLoggedModel(model.modelId, 'LOGGED_MODEL_READY');
     } catch (error) {
+      // A server that went away is not asked to mark anything; the caller records elsewhere.
+      if (isOutage(error)) throw error;
       await this.store.tracking.finalizeLoggedModel(model.modelId, 'LOGGED_MODEL_UPLOAD_FAILED').catch(() => undefined);
       const reason = error instanceof Error ? error.message : String(error);
       throw new MlflowModelLoggingError(`logging model "${name}" (${model.modelId}) failed; it is marked FAILED: ${reason}`, {

@@ -21,12 +21,13 @@ import type { RestStore } from '../mlflow/rest/index.js';
 import { MLFLOW_LIMITS } from '../mlflow/store/limits.js';
 import type { Tags } from '../mlflow/types.js';
 import { canonicalStage, describePromotion, promoteVersion, type Promotion, type PromotionResult } from '../registry/promote.js';
-import { readHfModelFolder } from './hf-folder.js';
-import { COMMIT_SHA, isValidRepoId, resolveHubRevision } from './hub.js';
-import { DEFAULT_MODEL_CLASS, DEFAULT_TOKENIZER_CLASS, TEXT_GENERATION_SIGNATURE, textGenerationFlavors, type TextGenerationSource } from './mlmodel.js';
-import { modelFileLayout, stageModelFiles, type ModelFile } from './model-files.js';
-import { generativeFacts, generativeRunParams, generativeRunTags } from './run-record.js';
+import { readHfModelFolder } from '../generative/hf-folder.js';
+import { COMMIT_SHA, isValidRepoId, resolveHubRevision } from '../generative/hub.js';
+import { DEFAULT_MODEL_CLASS, DEFAULT_TOKENIZER_CLASS, TEXT_GENERATION_SIGNATURE, textGenerationFlavors, type TextGenerationSource } from '../generative/mlmodel.js';
+import { modelFileLayout, stageModelFiles, type ModelFile } from '../generative/model-files.js';
+import { generativeFacts, generativeRunParams, generativeRunTags } from '../generative/run-record.js';
 import { CARD_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
+import type { Recording } from './recording.js';
 
 export const GENERATIVE_CARD_HTML = 'generative_model_card.html';
 export const DEFAULT_REGISTERED_NAME = 'gpt2-text-generator';
@@ -40,7 +41,9 @@ export type ModelSelection =
 export interface RegisterGenerativeRequest {
   registeredName: string;
   model: ModelSelection;
-  experimentName: string;
+  /** The experiment by name (created when missing), or by `experimentId` alone (MLFLOW_EXPERIMENT_ID). */
+  experimentName: string | undefined;
+  experimentId?: string | undefined;
   /** Empty: MLflow makes one up. */
   runName: string;
   userTags: Tags;
@@ -187,7 +190,7 @@ export async function prepareRegistration(request: RegisterGenerativeRequest, op
   const flavors = textGenerationFlavors(source);
   const plan: GenerativePlan = {
     registered_name: request.registeredName,
-    experiment: request.experimentName,
+    experiment: request.experimentName ?? `id ${request.experimentId}`,
     run_name: request.runName || '(made up by MLflow)',
     source: describeSource(source),
     params,
@@ -240,22 +243,23 @@ export async function planOnly(prepared: PreparedRegistration): Promise<Register
   return { prepared, card: written.card, files: written.files };
 }
 
-/** Where the run goes: the client and the tracking location (a server URL or a local store). */
-export interface GenerativeRecording {
-  client: MlflowClient;
-  /** The server URL, for UI links; a local directory gives none. */
-  location: string;
+/**
+ * Records the registration through `recording` (see `recording.ts`): when the server goes away
+ * part-way, the whole registration is recorded again in the local store.
+ */
+export function registerGenerative(prepared: PreparedRegistration, recording: Recording): Promise<RegisterGenerativeOutcome> {
+  return recording.record((client, target) => recordRegistration(prepared, client, target.kind === 'server' ? target.location : ''));
 }
 
 /**
  * Logs the run and the model, registers a new version, writes the card (with what changed since
  * the previous version), attaches it to the run and the version, then promotes the version.
  * Promotion comes last so that an alias or stage never points at a version without its card.
+ * `location` is the server URL for UI links (a local store gives none).
  */
-export async function registerGenerative(prepared: PreparedRegistration, recording: GenerativeRecording): Promise<RegisterGenerativeOutcome> {
-  const { client } = recording;
+async function recordRegistration(prepared: PreparedRegistration, client: MlflowClient, location: string): Promise<RegisterGenerativeOutcome> {
   const { request } = prepared;
-  const experimentId = await client.getOrCreateExperiment(request.experimentName);
+  const experimentId = await client.resolveExperimentId({ experimentName: request.experimentName, experimentId: request.experimentId });
   const run = await client.createRun({ experimentId, ...(request.runName ? { runName: request.runName } : {}), tags: prepared.tags });
   const runId = run.info.runId;
   const staging = await mkdtemp(join(tmpdir(), 'mlflow-mct-generative-'));
@@ -277,7 +281,7 @@ export async function registerGenerative(prepared: PreparedRegistration, recordi
       tags: { task: prepared.params.task as string, [VERSION_RUN_TAG]: runId },
     });
     const changes = await versionChanges(client, version, { params: prepared.params, metrics: prepared.metrics }, request.lang);
-    const runLink = runPageUrl(recording.location, experimentId, runId);
+    const runLink = runPageUrl(location, experimentId, runId);
     const written = await writeGenerativeCard(prepared, {
       version: version.version,
       date: version.creationTimestamp === undefined ? undefined : new Date(version.creationTimestamp).toISOString(),
