@@ -30,4 +30,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that stops early (`mlflow-mct models show ... | head -1`) closes stdout: that is the
+ * reader's choice, not a failure, so the command ends quietly instead of with an EPIPE stack.
+ */
+function exitQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
+}
+
+exitQuietlyWhenStdoutCloses();
 process.exitCode = await runCli(process.argv.slice(2));
