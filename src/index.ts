@@ -1,19 +1,8 @@
 /**
- * mlflow-mct as a library: the Model Card core (schema, reading, writing, rendering) and the
- * error hierarchy. Modules for MLflow, training and model-file inspection export from here as
- * well.
+ * `mlflow-mct`: the Model Card core (schema, reading, writing, rendering; the same as
+ * `mlflow-mct/card`) and the error hierarchy. The other parts of the library have their own entry
+ * points: `mlflow-mct/mlflow` (the MLflow client, stores and push), `mlflow-mct/train` (the
+ * penguin random forest) and `mlflow-mct/pickle` (static pickle and joblib inspection).
  */
 export * from './errors.js';
-export * from './card/schema.js';
-export { checkCard, parseCard, parseCardText, loadCardFile, type CardCheck } from './card/parse.js';
-export { migrateV001ToV002 } from './card/migrate.js';
-export { toMctJson, toMctObject } from './card/serialize.js';
-export { renderCard, CARD_FORMATS, type CardFormat, type RenderOptions } from './card/render.js';
-export { mergeCards, cardFromFlags, parseMetric, parseOwner, type CardFlags } from './card/compose.js';
-export { formatWarnings } from './card/checks.js';
-export { writeCard, cardFileNames, type CardFiles, type WriteCardOptions } from './card/write.js';
-export { LANGUAGES, CARD_LABELS, type Lang, type CardLabels } from './card/labels.js';
-export { legacyCardDefaults } from './card/presets/legacy.js';
-export { apiCardDefaults, type ApiModelFacts } from './card/presets/api.js';
-export * from './pickle/index.js';
-export * from './train/index.js';
+export * from './card/index.js';

@@ -44,7 +44,7 @@ export {
   type RetryPolicy,
   type TlsOptions,
 } from './config.js';
-export { MlflowHttpClient, type HttpStats, type RetryEvent } from './rest/http.js';
+export { MlflowHttpClient, type HttpClientOptions, type HttpStats, type RetryEvent, type Transport, type TransportRequest, type TransportResponse } from './rest/http.js';
 export * from './errors.js';
 export {
   appendToArtifactUri,
@@ -65,3 +65,5 @@ export {
   type CardAttachmentRequest,
   type CardAttachmentResult,
 } from './attach-card.js';
+export { pushLocalStore, type PushOptions, type PushProgress, type PushSummary } from './push/index.js';
+export { openTrackingTarget, recordWithFallback, type TrackingTarget } from './fallback.js';
