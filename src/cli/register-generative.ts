@@ -35,9 +35,12 @@ interface RegisterGenerativeFlags extends MlflowOptionValues, CardOptionValues {
   archiveExisting?: boolean;
 }
 
+/** The original script's model. */
+const DEFAULT_MODEL = 'gpt2';
+
 function modelSelection(flags: RegisterGenerativeFlags): ModelSelection {
-  if ((flags.model === undefined) === (flags.modelDir === undefined)) {
-    throw new UsageError('register-generative needs exactly one of --model and --model-dir', {
+  if (flags.model !== undefined && flags.modelDir !== undefined) {
+    throw new UsageError('register-generative takes one of --model and --model-dir, not both', {
       hint: 'use --model <hugging-face-id> --revision <sha> to register by reference, or --model-dir <folder> to upload a local model',
     });
   }
@@ -47,7 +50,8 @@ function modelSelection(flags: RegisterGenerativeFlags): ModelSelection {
     }
     return { kind: 'folder', dir: flags.modelDir };
   }
-  return { kind: 'hub', modelId: flags.model as string, revision: flags.revision, modelClass: flags.modelClass };
+  // As the original script: the Hub's gpt2 when no model is named.
+  return { kind: 'hub', modelId: flags.model ?? DEFAULT_MODEL, revision: flags.revision, modelClass: flags.modelClass };
 }
 
 function promotionsOf(flags: RegisterGenerativeFlags): Promotion[] {
@@ -75,7 +79,7 @@ export function registerRegisterGenerative(program: Command): void {
       description: 'Register a Hugging Face text-generation model in the MLflow Model Registry (by reference or from a local folder) and write its Model Card.',
       flags: [
         described(mlflowRegName, 'the registered model to add a version to', { default: DEFAULT_REGISTERED_NAME }),
-        { flags: '--model <hf-id>', description: 'a model on the Hugging Face Hub, registered by reference (no download), e.g. openai-community/gpt2' },
+        { flags: '--model <hf-id>', description: 'a model on the Hugging Face Hub, registered by reference (no download), e.g. openai-community/gpt2', defaultText: `${DEFAULT_MODEL}, unless --model-dir is given` },
         { flags: '--revision <sha>', description: 'with --model: the commit to pin', defaultText: 'resolved from the Hub, which needs network' },
         { flags: '--model-class <class>', description: 'with --model: the transformers class that loads it', defaultText: DEFAULT_MODEL_CLASS },
         { flags: '--model-dir <dir>', description: 'a local Hugging Face model folder (config.json, tokenizer files, *.safetensors), uploaded as the model', completes: 'directory' },

@@ -128,10 +128,22 @@ describe('register-generative --dry-run', () => {
   });
 });
 
+describe('register-generative --dry-run alone, as the original script\'s smoke test', () => {
+  it('plans the original\'s gpt2 and writes its card, sending nothing', async () => {
+    const cwd = tempDir();
+    const before = recorder.requests.length;
+    const result = await runCliAsync(['register-generative', '--dry-run', '--json'], { cwd, env: networkEnv });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).mlflow.plan.source).toMatchObject({ kind: 'huggingface-hub', model: 'gpt2' });
+    expect(readdirSync(cwd)).toContain('generative_model_card.html');
+    expect(recorder.requests.length).toBe(before);
+  });
+});
+
 describe('register-generative bad input', () => {
   const cases: Array<[string, (dir: string) => string[], string]> = [
-    ['both --model and --model-dir', (dir) => ['--model', GPT2, '--model-dir', dir], 'exactly one of --model and --model-dir'],
-    ['neither --model nor --model-dir', () => [], 'exactly one of --model and --model-dir'],
+    ['both --model and --model-dir', (dir) => ['--model', GPT2, '--model-dir', dir], 'one of --model and --model-dir, not both'],
+    ['neither --model nor --model-dir, offline (the default gpt2 needs its revision)', () => [], 'cannot resolve the revision'],
     ['--revision with --model-dir', (dir) => ['--model-dir', dir, '--revision', SHA], '--revision and --model-class go with --model'],
     ['a model folder that does not exist', (dir) => ['--model-dir', join(dir, 'missing')], 'not found'],
     ['a folder without config.json', (dir) => ['--model-dir', join(dir, 'empty')], 'config.json'],
