@@ -7,6 +7,7 @@ import { escapeMarkdownBlock, escapeMarkdownInline } from './markdown.js';
 import type { ModelCard } from './schema.js';
 import { toMctJson } from './serialize.js';
 import { buildCardView, type TextEscaper } from './view.js';
+import { foreignLanguage } from './language.js';
 
 export const CARD_FORMATS = ['html', 'md', 'json'] as const;
 export type CardFormat = (typeof CARD_FORMATS)[number];
@@ -27,11 +28,29 @@ function template(format: 'html' | 'md'): Handlebars.TemplateDelegate {
   let delegate = compiled.get(format);
   if (!delegate) {
     const source = readFileSync(join(templatesDir, format, 'model-card.' + format + '.hbs'), 'utf8');
+    const handlebars = Handlebars.create();
+    if (format === 'html') registerHtmlHelpers(handlebars);
     // Markdown text is escaped for Markdown in the view, so Handlebars must not HTML-escape it again.
-    delegate = Handlebars.create().compile(source, { strict: false, noEscape: format === 'md', preventIndent: true });
+    delegate = handlebars.compile(source, { strict: false, noEscape: format === 'md', preventIndent: true });
     compiled.set(format, delegate);
   }
   return delegate;
+}
+
+/**
+ * `{{langOf text}}` writes ` lang="xx"` on the element holding `text` when the text is clearly in
+ * another card language than the page; `{{langTag tag}}` does the same for a known tag (a chart's).
+ */
+function registerHtmlHelpers(handlebars: typeof Handlebars): void {
+  const attribute = (lang: string | undefined, page: string) =>
+    new handlebars.SafeString(lang && lang !== page && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) ? ` lang="${lang}"` : '');
+  handlebars.registerHelper('langOf', function (text: unknown, options: Handlebars.HelperOptions) {
+    const page = options.data.root.lang as Lang;
+    return attribute(typeof text === 'string' ? foreignLanguage(text, page) : undefined, page);
+  });
+  handlebars.registerHelper('langTag', function (tag: unknown, options: Handlebars.HelperOptions) {
+    return attribute(typeof tag === 'string' ? tag : undefined, options.data.root.lang as string);
+  });
 }
 
 /** Renders a card as self-contained HTML, Markdown, or MCT JSON. */

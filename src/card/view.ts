@@ -1,5 +1,7 @@
 import type { Graphic, GraphicsCollection, ModelCard, PerformanceMetric } from './schema.js';
 import { CARD_LABELS, type CardLabels, type Lang } from './labels.js';
+import { chartAnnotation, type ChartAnnotation } from './chart-annotation.js';
+import { metricTables, type MetricTables } from './metric-tables.js';
 
 /**
  * The data the templates see: the card reshaped for display, with every piece of text passed
@@ -24,6 +26,8 @@ export interface ImageView {
   name: string;
   /** A data: URI built from validated base64 of a sniffed image type; absent when the data is not an image. */
   src?: string;
+  /** The image's own description of its data (alt text), its data table, language and natural size, when it carries them (our charts do). */
+  chart?: ChartAnnotation;
 }
 
 export interface GraphicsView {
@@ -68,6 +72,8 @@ export interface CardView {
   }>;
   quantitative?: {
     metrics: Array<{ name: string; value: string }>;
+    /** The same metrics grouped for reading: overall, per slice (slices x metrics) and cross-validation (mean ± std). */
+    tables: MetricTables;
     graphics?: GraphicsView;
   };
   generator: string;
@@ -131,7 +137,8 @@ export function buildCardView(card: ModelCard, lang: Lang, escape: TextEscaper, 
   const graphics = (collection: GraphicsCollection | undefined): GraphicsView | undefined => {
     const images = (collection?.collection ?? []).map((graphic: Graphic) => {
       const src = imageDataUri(graphic.image);
-      return { name: escape.inline(graphic.name ?? ''), ...(src ? { src } : {}) };
+      const chart = src ? chartAnnotation(src, escape.inline) : undefined;
+      return { name: escape.inline(graphic.name ?? ''), ...(src ? { src } : {}), ...(chart ? { chart } : {}) };
     });
     const description = block(collection?.description);
     return images.length > 0 || description ? { images, ...(description ? { description } : {}) } : undefined;
@@ -205,7 +212,7 @@ export function buildCardView(card: ModelCard, lang: Lang, escape: TextEscaper, 
       };
     }),
     ...(metrics.length > 0 || analysisGraphics
-      ? { quantitative: { metrics, ...(analysisGraphics ? { graphics: analysisGraphics } : {}) } }
+      ? { quantitative: { metrics, tables: metricTables(analysis.performance_metrics ?? [], escape.inline), ...(analysisGraphics ? { graphics: analysisGraphics } : {}) } }
       : {}),
     generator: escape.inline(generator),
   };

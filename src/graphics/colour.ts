@@ -3,13 +3,14 @@
  * greyscale printout, can still read every chart.
  */
 
-import type { Rgb } from './raster.js';
+export type Rgb = readonly [red: number, green: number, blue: number];
 
 export const WHITE: Rgb = [255, 255, 255];
 export const INK: Rgb = [33, 37, 41];
 export const MUTED_INK: Rgb = [88, 96, 105];
 export const AXIS: Rgb = [134, 142, 150];
-export const GRID: Rgb = [226, 230, 234];
+export const GRID: Rgb = [222, 226, 230];
+export const BAND: Rgb = [233, 236, 239];
 
 /**
  * Okabe & Ito's palette ("Color Universal Design", 2008), in the order series take it: blue,
@@ -74,4 +75,9 @@ export function textColourOn(background: Rgb): Rgb {
   const contrastWithWhite = 1.05 / (luminance + 0.05);
   const contrastWithInk = (luminance + 0.05) / (relativeLuminance(INK) + 0.05);
   return contrastWithWhite > contrastWithInk ? WHITE : INK;
+}
+
+/** The colour as SVG writes it: "#0072b2". */
+export function hex([red, green, blue]: Rgb): string {
+  return `#${[red, green, blue].map((channel) => Math.round(channel).toString(16).padStart(2, '0')).join('')}`;
 }

@@ -1,136 +1,194 @@
 /**
- * Character-cell bitmap fonts and the text preparation that makes any string drawable with them.
+ * The chart typeface and the text measurement layout needs.
  *
- * Charts must render the same way on every machine, including a CI box with no fonts installed, so
- * the glyphs are data in `font-data.ts`. Each font covers printable ASCII, Latin-1, Latin
- * Extended-A and common typographic punctuation, so Spanish (and most European) labels render
- * with their accents. Anything else is folded to a drawable form (compatibility decomposition with
- * the combining marks removed: "ạ" → "a", "ﬁ" → "fi") and, failing that, drawn as U+FFFD so a
- * missing glyph is visible instead of silently dropped.
+ * Charts are drawn with Source Sans 3 (Adobe, SIL Open Font License 1.1), read from the
+ * `source-sans` package this package depends on: nothing is read from the system, so a chart
+ * looks the same on every machine, fonts installed or not. The rasteriser gets the same files.
+ *
+ * Layout needs each string's width before anything is drawn, so the advance widths are read
+ * from the font's own tables (`cmap`, `hmtx`). Kerning is left out of the measure: it moves a
+ * string by a pixel or two, which the layout's gaps absorb.
  */
 
-export interface BitmapFontData {
-  readonly width: number;
-  readonly height: number;
-  /** Rows from the top of the cell down to the baseline. */
-  readonly ascent: number;
-  /** Base64 of every glyph in `GLYPH_RANGES` order: `height` rows each, MSB-first, `ceil(width / 8)` bytes a row. */
-  readonly bitmap: string;
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export const FONT_FAMILY = 'Source Sans 3';
+
+export type FontWeight = 'regular' | 'semibold';
+
+const FILES: Record<FontWeight, string> = {
+  regular: 'SourceSans3-Regular.ttf',
+  semibold: 'SourceSans3-Semibold.ttf',
+};
+
+const require = createRequire(import.meta.url);
+
+/** The directory holding the TTF files of the `source-sans` package. */
+export function fontDirectory(): string {
+  return join(dirname(require.resolve('source-sans/package.json')), 'TTF');
 }
 
-export type GlyphRanges = readonly (readonly [first: number, last: number])[];
+/** Absolute paths of the font files the rasteriser loads. */
+export function fontFiles(): string[] {
+  const directory = fontDirectory();
+  return Object.values(FILES).map((file) => join(directory, file));
+}
 
-const REPLACEMENT = 0xfffd;
-const ELLIPSIS = 0x2026;
-const SPACE = 0x20;
-const COMBINING_MARK = /\p{M}/gu;
-const SPACING = /\s/u;
-const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+/** Advance widths of a TrueType/OpenType font, in ems. */
+export class FontMetrics {
+  private readonly unitsPerEm: number;
+  private readonly advances: Uint16Array;
+  private readonly glyphOf = new Map<number, number>();
 
-export class BitmapFont {
-  readonly width: number;
-  readonly height: number;
-  readonly ascent: number;
-  private readonly bytesPerRow: number;
-  private readonly bitmap: Uint8Array;
-  private readonly glyphIndex = new Map<number, number>();
-
-  constructor(data: BitmapFontData, ranges: GlyphRanges) {
-    this.width = data.width;
-    this.height = data.height;
-    this.ascent = data.ascent;
-    this.bytesPerRow = Math.ceil(data.width / 8);
-    this.bitmap = Buffer.from(data.bitmap, 'base64');
-    let index = 0;
-    for (const [first, last] of ranges) {
-      for (let codePoint = first; codePoint <= last; codePoint += 1) this.glyphIndex.set(codePoint, index++);
-    }
-    const expected = index * data.height * this.bytesPerRow;
-    if (this.bitmap.length !== expected) {
-      throw new Error(`font bitmap has ${this.bitmap.length} bytes, expected ${expected} for ${index} glyphs`);
-    }
+  constructor(font: Buffer) {
+    const tables = tableDirectory(font);
+    const head = required(tables, 'head');
+    const hhea = required(tables, 'hhea');
+    const hmtx = required(tables, 'hmtx');
+    this.unitsPerEm = font.readUInt16BE(head + 18);
+    const metricCount = font.readUInt16BE(hhea + 34);
+    this.advances = new Uint16Array(metricCount);
+    for (let glyph = 0; glyph < metricCount; glyph += 1) this.advances[glyph] = font.readUInt16BE(hmtx + glyph * 4);
+    readCmap(font, required(tables, 'cmap'), this.glyphOf);
   }
 
-  has(codePoint: number): boolean {
-    return this.glyphIndex.has(codePoint);
+  /** Whether the font has a glyph for the character (others are drawn as the font's empty box). */
+  covers(codePoint: number): boolean {
+    return this.glyphOf.has(codePoint);
   }
 
-  /** Whether the glyph has ink at (column, row) of its cell; unknown code points draw as U+FFFD. */
-  ink(codePoint: number, column: number, row: number): boolean {
-    const index = this.glyphIndex.get(codePoint) ?? this.glyphIndex.get(REPLACEMENT) ?? 0;
-    const offset = (index * this.height + row) * this.bytesPerRow + (column >> 3);
-    return ((this.bitmap[offset] ?? 0) & (0x80 >> (column & 7))) !== 0;
+  /** The advance of one character in ems; characters without a glyph take the box glyph's. */
+  advance(codePoint: number): number {
+    const glyph = this.glyphOf.get(codePoint) ?? 0;
+    const units = this.advances[Math.min(glyph, this.advances.length - 1)] ?? 0;
+    return units / this.unitsPerEm;
   }
 
-  /**
-   * The code points to draw for `text`: every character this font has, folded forms of the
-   * ones it lacks, U+FFFD for what cannot be folded, and a plain space for line breaks, tabs and
-   * other spacing so a label stays on one line.
-   */
-  drawable(text: string): number[] {
-    const out: number[] = [];
-    for (const char of text.normalize('NFC')) {
-      const codePoint = char.codePointAt(0) ?? REPLACEMENT;
-      if (SPACING.test(char)) out.push(SPACE);
-      else if (INVISIBLE.test(char)) continue;
-      else if (this.has(codePoint)) out.push(codePoint);
-      else out.push(...this.fold(char));
-    }
-    return out;
-  }
-
-  private fold(char: string): number[] {
-    const base = char.normalize('NFKD').replace(COMBINING_MARK, '');
-    const codePoints = [...base].map((c) => c.codePointAt(0) ?? REPLACEMENT);
-    if (codePoints.length > 0 && codePoints.every((c) => this.has(c))) return codePoints;
-    return [REPLACEMENT];
+  /** The width of `text` at `size` pixels. */
+  width(text: string, size: number): number {
+    let ems = 0;
+    for (const character of text) ems += this.advance(character.codePointAt(0) ?? 0);
+    return ems * size;
   }
 }
 
-/** A single line of text prepared for drawing at an integer scale. */
-export interface TextRun {
-  readonly font: BitmapFont;
-  readonly scale: number;
-  readonly codePoints: readonly number[];
-  /** Pixels along the reading direction. */
-  readonly width: number;
-  /** Pixels across the reading direction (the font's cell height times the scale). */
-  readonly height: number;
-  /** Whether the text was shortened to fit and ends in an ellipsis. */
-  readonly truncated: boolean;
+const loaded = new Map<FontWeight, FontMetrics>();
+
+export function fontMetrics(weight: FontWeight = 'regular'): FontMetrics {
+  let metrics = loaded.get(weight);
+  if (!metrics) {
+    metrics = new FontMetrics(readFileSync(join(fontDirectory(), FILES[weight])));
+    loaded.set(weight, metrics);
+  }
+  return metrics;
 }
 
-/** Where a too-long text loses characters: at its end, or in its middle (keeping both ends). */
-export type Truncation = 'end' | 'middle';
+/** The width of `text` set at `size` pixels in the chart typeface. */
+export function textWidth(text: string, size: number, weight: FontWeight = 'regular'): number {
+  return fontMetrics(weight).width(text, size);
+}
 
 /**
- * Prepares `text` for drawing. When it is wider than `maxWidth` it is shortened with "…" so the
- * reader can tell: at the end for titles, in the middle for names that share a prefix and
- * differ at the end (`island_Biscoe`, `island_Dream`).
+ * Breaks `text` into lines no wider than `maxWidth`: at spaces or after `_`, `-` and `/`, and
+ * inside a word only when a part of it is wider than a line. Nothing is dropped or truncated:
+ * every character is on some line.
  */
-export function textRun(
-  text: string,
-  font: BitmapFont,
-  options: { scale?: number; maxWidth?: number; truncate?: Truncation } = {},
-): TextRun {
-  const scale = options.scale ?? 1;
-  const advance = font.width * scale;
-  let codePoints = font.drawable(text);
-  let truncated = false;
-  if (options.maxWidth !== undefined && codePoints.length * advance > options.maxWidth) {
-    const room = Math.floor(options.maxWidth / advance) - 1;
-    codePoints = room < 0 ? [] : shorten(codePoints, room, options.truncate ?? 'end');
-    truncated = true;
+export function wrapText(text: string, maxWidth: number, size: number, weight: FontWeight = 'regular'): string[] {
+  const fits = (line: string) => textWidth(line, size, weight) <= maxWidth;
+  const tokens: Array<{ text: string; space: boolean }> = [];
+  for (const word of text.trim().split(/\s+/)) {
+    word.split(/(?<=[_\-/])/).forEach((part, index) => {
+      let piece = '';
+      let first = index === 0;
+      for (const character of part) {
+        if (piece !== '' && !fits(piece + character)) {
+          tokens.push({ text: piece, space: first });
+          first = false;
+          piece = '';
+        }
+        piece += character;
+      }
+      if (piece !== '') tokens.push({ text: piece, space: first });
+    });
   }
-  return { font, scale, codePoints, width: codePoints.length * advance, height: font.height * scale, truncated };
+  const lines: string[] = [];
+  let line = '';
+  for (const token of tokens) {
+    const joined = line === '' ? token.text : `${line}${token.space ? ' ' : ''}${token.text}`;
+    if (line !== '' && !fits(joined)) {
+      lines.push(line);
+      line = token.text;
+    } else {
+      line = joined;
+    }
+  }
+  lines.push(line);
+  return lines;
 }
 
-/** Keeps `room` characters of `codePoints` plus an ellipsis, trimming spaces next to it. */
-function shorten(codePoints: readonly number[], room: number, truncate: Truncation): number[] {
-  const headLength = truncate === 'end' ? room : Math.ceil(room / 2);
-  const head = codePoints.slice(0, headLength);
-  const tail = codePoints.slice(codePoints.length - (room - headLength));
-  while (head.at(-1) === SPACE) head.pop();
-  while (tail[0] === SPACE) tail.shift();
-  return [...head, ELLIPSIS, ...tail];
+function tableDirectory(font: Buffer): Map<string, number> {
+  const count = font.readUInt16BE(4);
+  const tables = new Map<string, number>();
+  for (let i = 0; i < count; i += 1) {
+    const record = 12 + i * 16;
+    tables.set(font.toString('latin1', record, record + 4), font.readUInt32BE(record + 8));
+  }
+  return tables;
+}
+
+function required(tables: Map<string, number>, tag: string): number {
+  const offset = tables.get(tag);
+  if (offset === undefined) throw new Error(`the chart font has no ${tag} table`);
+  return offset;
+}
+
+/** Fills `into` from the Unicode subtable of `cmap`: format 12 (full Unicode) if present, else format 4 (BMP). */
+function readCmap(font: Buffer, cmap: number, into: Map<number, number>): void {
+  const count = font.readUInt16BE(cmap + 2);
+  const subtables: Array<{ format: number; offset: number }> = [];
+  for (let i = 0; i < count; i += 1) {
+    const record = cmap + 4 + i * 8;
+    const platform = font.readUInt16BE(record);
+    const encoding = font.readUInt16BE(record + 2);
+    const offset = cmap + font.readUInt32BE(record + 4);
+    if (platform === 0 || (platform === 3 && (encoding === 1 || encoding === 10))) subtables.push({ format: font.readUInt16BE(offset), offset });
+  }
+  const full = subtables.find((subtable) => subtable.format === 12);
+  if (full) {
+    const groups = font.readUInt32BE(full.offset + 12);
+    for (let g = 0; g < groups; g += 1) {
+      const group = full.offset + 16 + g * 12;
+      const start = font.readUInt32BE(group);
+      const end = font.readUInt32BE(group + 4);
+      const glyph = font.readUInt32BE(group + 8);
+      for (let c = start; c <= end; c += 1) into.set(c, glyph + c - start);
+    }
+    return;
+  }
+  const bmp = subtables.find((subtable) => subtable.format === 4);
+  if (!bmp) throw new Error('the chart font has no Unicode character map');
+  const base = bmp.offset;
+  const segments = font.readUInt16BE(base + 6) / 2;
+  const ends = base + 14;
+  const starts = ends + segments * 2 + 2;
+  const deltas = starts + segments * 2;
+  const rangeOffsets = deltas + segments * 2;
+  for (let s = 0; s < segments; s += 1) {
+    const end = font.readUInt16BE(ends + s * 2);
+    const start = font.readUInt16BE(starts + s * 2);
+    const delta = font.readInt16BE(deltas + s * 2);
+    const rangeOffset = font.readUInt16BE(rangeOffsets + s * 2);
+    for (let c = start; c <= end && c !== 0xffff; c += 1) {
+      let glyph: number;
+      if (rangeOffset === 0) glyph = (c + delta) & 0xffff;
+      else {
+        const at = rangeOffsets + s * 2 + rangeOffset + (c - start) * 2;
+        glyph = font.readUInt16BE(at);
+        if (glyph !== 0) glyph = (glyph + delta) & 0xffff;
+      }
+      if (glyph !== 0) into.set(c, glyph);
+    }
+  }
 }

@@ -1,13 +1,23 @@
 /**
- * Charts for Model Cards, drawn as PNG in pure TypeScript: no native modules, no system fonts,
- * no network. The same input always gives the same bytes. Every text (titles, axis captions,
- * labels) comes from the caller, already in the reader's language.
+ * Charts for Model Cards: SVG laid out here with the Source Sans 3 typeface shipped in the
+ * `source-sans` package, rasterised to PNG at 2x by resvg. Nothing is read from the system and
+ * nothing goes over the network; the same input gives the same bytes. Every text (titles, axis
+ * captions, labels) comes from the caller, already in the reader's language. Each chart also
+ * states its data in words (the alt text) and as a table, both stored in the PNG.
  */
 
-export { barChartPng, groupedBarChartPng, MAX_BARS } from './bar-chart.js';
-export type { BarChartInput, BarItem, BarSeries, GroupedBarChartInput, ValueAxisOptions } from './bar-chart.js';
-export { confusionMatrixPng, MAX_CLASSES } from './confusion-matrix.js';
+export { barChart, MAX_BARS } from './bar-chart.js';
+export type { BarChartInput, BarItem } from './bar-chart.js';
+export { chartPng } from './chart.js';
+export type { Chart, ChartTable } from './chart.js';
+export { confusionMatrix, MAX_CLASSES } from './confusion-matrix.js';
 export type { ConfusionMatrixInput } from './confusion-matrix.js';
+export { intervalChart } from './interval-chart.js';
+export type { Estimate, IntervalChartInput, IntervalSeries } from './interval-chart.js';
+export type { ChartLang } from './locale.js';
+export { readPngInfo } from './png-metadata.js';
+export { stripChart } from './strip-chart.js';
+export type { StripChartInput, StripRow } from './strip-chart.js';
 
 /** The bare base64 a Model Card graphic's `image` field holds (no `data:` prefix). */
 export function toBase64(png: Uint8Array): string {

@@ -1,3 +1,4 @@
+import { classIntervals } from '../../train/class-intervals.js';
 import { sklearnParam, type TrainingResult } from '../../train/index.js';
 import type { Lang } from '../labels.js';
 import type { Graphic, ModelCard, PerformanceMetric } from '../schema.js';
@@ -92,7 +93,7 @@ const TEXTS: Record<Lang, PenguinTexts> = {
       name: 'Palmer Penguins: evaluation rows',
       description: `${result.split.testRows} held-out rows (${counts(result.data.classCounts.test)}) from the same file, never seen in training.`,
     }),
-    graphicsDescription: 'Confusion matrix and per-class F1 on the test rows; feature importance (mean decrease in impurity).',
+    graphicsDescription: 'On the test rows: the confusion matrix, and precision, recall and F1 per species with 95% intervals (Jeffreys prior on the counts, Goutte & Gaussier 2005). The spread of the cross-validation scores. Feature importance (mean decrease in impurity). The table under each chart gives its numbers.',
     users: ['Ecologists and students classifying Palmer Archipelago penguins', 'MLOps teams using a small, well-documented model to exercise their tooling'],
     useCases: ['Predicting the species of an adult Adelie, Chinstrap or Gentoo penguin from bill, flipper and body measurements', 'Teaching and testing model training, tracking and documentation'],
     limitations: (result) => [
@@ -144,7 +145,7 @@ const TEXTS: Record<Lang, PenguinTexts> = {
       name: 'Palmer Penguins: filas de evaluación',
       description: `${result.split.testRows} filas reservadas (${counts(result.data.classCounts.test)}) del mismo archivo, nunca vistas en el entrenamiento.`,
     }),
-    graphicsDescription: 'Matriz de confusión y F1 por clase sobre las filas de prueba; importancia de las variables (disminución media de la impureza).',
+    graphicsDescription: 'Sobre las filas de prueba: la matriz de confusión, y la precisión, la exhaustividad y el F1 por especie con intervalos del 95 % (a priori de Jeffreys sobre los recuentos, Goutte y Gaussier 2005). La dispersión de las puntuaciones de la validación cruzada. La importancia de las variables (disminución media de la impureza). La tabla bajo cada gráfico da sus valores.',
     users: ['Ecólogos y estudiantes que clasifican pingüinos del archipiélago Palmer', 'Equipos de MLOps que usan un modelo pequeño y bien documentado para probar sus herramientas'],
     useCases: ['Predecir la especie de un pingüino adulto Adelie, Chinstrap o Gentoo a partir de medidas del pico, la aleta y el peso', 'Enseñar y probar el entrenamiento, el seguimiento y la documentación de modelos'],
     limitations: (result) => [
@@ -177,13 +178,21 @@ export function penguinMetrics(result: TrainingResult): PerformanceMetric[] {
     { type: 'f1_macro', value: metricText(test.macro.f1) },
     { type: 'f1_weighted', value: metricText(test.weighted.f1) },
   ];
-  for (const perClass of test.perClass) {
-    metrics.push(
-      { type: 'precision', value: metricText(perClass.precision), slice: perClass.label },
-      { type: 'recall', value: metricText(perClass.recall), slice: perClass.label },
-      { type: 'f1', value: metricText(perClass.f1), slice: perClass.label },
-    );
-  }
+  // Per class: each metric with its 95% interval (src/train/class-intervals.ts), and the class's test rows.
+  const intervals = classIntervals(test.confusionMatrix);
+  test.perClass.forEach((perClass, k) => {
+    const interval = intervals[k]!;
+    const withInterval = (type: 'precision' | 'recall' | 'f1'): PerformanceMetric => ({
+      type,
+      value: metricText(perClass[type]),
+      slice: perClass.label,
+      confidence_interval: {
+        lower_bound: metricText(Math.min(perClass[type], interval[type].lower)),
+        upper_bound: metricText(Math.max(perClass[type], interval[type].upper)),
+      },
+    });
+    metrics.push(withInterval('precision'), withInterval('recall'), withInterval('f1'), { type: 'support', value: String(perClass.support), slice: perClass.label });
+  });
   if (result.crossValidation) {
     for (const [name, summary] of Object.entries(result.crossValidation.metrics)) {
       metrics.push({ type: `${name}_cv_mean`, value: metricText(summary.mean) }, { type: `${name}_cv_std`, value: metricText(summary.std) });
