@@ -53,7 +53,8 @@ export function stripChart(input: StripChartInput): Chart {
 
   const width = CHART_WIDTH;
   const title = titleBlock(input.title, width);
-  const legend = legendBlock(locale.words.foldScores, locale.words.mean, `± 1 ${locale.words.std}`, title.height, width);
+  const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+  const legend = legendBlock(locale.words.foldScores, capital(locale.words.mean), `± 1 ${locale.words.std}`, title.height, width);
   const labels = wrapLabels(rows.map((row) => row.label));
   const rightTexts = rows.map((_, r) => meanStd(r));
   const rightColumn = Math.max(...rightTexts.map((entry) => textWidth(entry, TYPE.label)));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCard } from '../../src/card/parse.js';
 import { renderCard } from '../../src/card/render.js';
 import type { ModelCard } from '../../src/card/schema.js';
+import { annotatePng } from '../../src/graphics/png-metadata.js';
 import { activeContent } from '../helpers/html.js';
 import { readFixture } from '../helpers/mct-schema.js';
 
@@ -75,9 +76,54 @@ describe('HTML rendering', () => {
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);
   });
 
-  it("keeps MCT's metric table: name = type[, slice]; value = value (lower, upper)", () => {
-    expect(html).toContain('<tr><td>accuracy</td><td>0.985 (0.92, 0.997)</td></tr>');
-    expect(html).toContain('<tr><td>f1, Adelie</td><td>0.97</td></tr>');
+  it('groups the metrics: overall with a labelled 95% CI column, slices x types, cross-validation as mean ± std', () => {
+    const card: ModelCard = {
+      quantitative_analysis: {
+        performance_metrics: [
+          { type: 'accuracy', value: '0.985', confidence_interval: { lower_bound: '0.92', upper_bound: '0.997' } },
+          { type: 'f1', value: '0.97', slice: 'Adelie', confidence_interval: { lower_bound: '0.9', upper_bound: '0.99' } },
+          { type: 'precision', value: '0.96', slice: 'Adelie' },
+          { type: 'f1', value: '0.95', slice: 'Gentoo' },
+          { type: 'accuracy_cv_mean', value: '0.989' },
+          { type: 'accuracy_cv_std', value: '0.012' },
+          { type: 'lonely_cv_mean', value: '0.5' },
+        ],
+      },
+    };
+    const grouped = renderCard(card, 'html');
+    expect(grouped).toContain('<th scope="col">95% CI</th>');
+    expect(grouped).toContain('<th scope="row">accuracy</th><td class="num">0.985</td><td class="num">0.92–0.997</td>');
+    // A mean without its std stays an ordinary metric.
+    expect(grouped).toContain('<th scope="row">lonely_cv_mean</th><td class="num">0.5</td><td class="num"></td>');
+    expect(grouped).toContain('<thead><tr><th scope="col">Slice</th><th scope="col">f1</th><th scope="col">precision</th></tr></thead>');
+    expect(grouped).toContain('<tr><th scope="row">Adelie</th><td class="num">0.97<br><span class="ci">0.9–0.99</span></td><td class="num">0.96</td></tr>');
+    expect(grouped).toContain('<tr><th scope="row">Gentoo</th><td class="num">0.95</td><td class="num"></td></tr>');
+    expect(grouped).toContain('<th scope="row">accuracy</th><td class="num">0.989 ± 0.012</td>');
+    expect(renderCard(card, 'html', { lang: 'es' })).toContain('<th scope="col">IC 95 %</th>');
+  });
+
+  it('has a main landmark, table headers that repeat in print, dark and print styles', () => {
+    expect(html).toMatch(/<header><h1>[^<]+<\/h1><\/header>\s*<main>/);
+    expect(html).toContain('</main>\n<footer>');
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+    expect(html).toContain('@media print');
+    expect(html).toContain('thead { display: table-header-group; }');
+    expect(html.match(/<table>/g)?.length).toBe(html.match(/<thead>/g)?.length);
+  });
+
+  it('marks passages in the other card language with lang', () => {
+    const card: ModelCard = {
+      model_details: { name: 'x', overview: 'A model that is trained on the data of the penguins.', documentation: 'Entrenado con los datos de los pingüinos para la clasificación.' },
+      considerations: { limitations: [{ description: 'Only for the three species in the data.' }, { description: 'bill_length_mm' }] },
+    };
+    const spanish = renderCard(card, 'html', { lang: 'es' });
+    expect(spanish).toContain('<div class="text" lang="en">A model that is trained');
+    expect(spanish).toContain('<div class="text">Entrenado con los datos');
+    expect(spanish).toContain('<li lang="en">Only for the three species');
+    expect(spanish).toContain('<li>bill_length_mm</li>');
+    const english = renderCard(card, 'html');
+    expect(english).toContain('<div class="text">A model that is trained');
+    expect(english).toContain('<div class="text" lang="es">Entrenado con los datos');
   });
 
   it('renders what MCT templates lose: sensitive data, path, citation style, dataset graphics description, owners list', () => {
@@ -90,7 +136,7 @@ describe('HTML rendering', () => {
 
   it('renders every section of MCT full.json', () => {
     const fullHtml = renderCard(parseCard(readFixture('full.json')), 'html');
-    for (const text of ['Model Card for name', 'overview', 'documentation', 'name1, contact1@email.com', 'Apache-2.0', 'https://arxiv.org/abs/1801.04381', 'my/model/path', 'data name', 'graphics description', '32-char-len-text', '64-char-len-text', 'accuracy, overall', '0.9 (0.85, 0.95)', 'limitations2', 'mitigation strategy']) {
+    for (const text of ['Model Card for name', 'overview', 'documentation', 'name1, contact1@email.com', 'Apache-2.0', 'https://arxiv.org/abs/1801.04381', 'my/model/path', 'data name', 'graphics description', '32-char-len-text', '64-char-len-text', 'overall', '0.9', '0.85–0.95', 'limitations2', 'mitigation strategy']) {
       expect(fullHtml).toContain(text);
     }
     // full.json's images are the placeholder "{image_bytes}": shown as a note, never as a broken <img>.
@@ -103,6 +149,41 @@ describe('HTML rendering', () => {
     expect(spanish).toContain('<html lang="es">');
     expect(spanish).toContain('Consideraciones éticas');
     expect(spanish).toContain('Model Card de Penguins RF');
+  });
+});
+
+describe('chart images in HTML', () => {
+  const annotated = (description: string, table: unknown, language = 'en') =>
+    annotatePng(Buffer.from(PNG, 'base64'), { description, table, language, pixelRatio: 2 }).toString('base64');
+  const cardWith = (image: string): ModelCard => ({ quantitative_analysis: { graphics: { collection: [{ name: 'Chart', image }] } } });
+
+  it("uses the image's own description as alt text, its table as text under it, and its natural size", () => {
+    const html = renderCard(cardWith(annotated('Bar chart: a 0.5; b 0.25.', { columns: ['Feature', 'Importance'], rows: [['a', '0.5'], ['b', '0.25']] })), 'html');
+    expect(html).toContain('alt="Bar chart: a 0.5; b 0.25." width="1" height="1"');
+    expect(html).toContain('<thead><tr><th scope="col">Feature</th><th scope="col">Importance</th></tr></thead>');
+    expect(html).toContain('<tr><th scope="row">a</th><td>0.5</td></tr>');
+    // A Spanish card showing an English chart marks the figure as English.
+    expect(renderCard(cardWith(annotated('Bar chart.', { columns: ['x'], rows: [] })), 'html', { lang: 'es' })).toContain('<figure class="chart" lang="en">');
+  });
+
+  it('keeps markup from image metadata inert and ignores malformed tables and language tags', () => {
+    const payload = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const html = renderCard(cardWith(annotated(payload, { columns: [payload], rows: [[payload]] }, 'en" onmouseover="alert(3)')), 'html');
+    const active = activeContent(html);
+    expect(active.elements).toEqual([]);
+    expect(active.handlers).toEqual([]);
+    expect(active.images.every((src) => src.startsWith('data:image/png;base64,'))).toBe(true);
+    expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(html).not.toContain('lang="en&quot;');
+    for (const table of [{ columns: ['a', 'b'], rows: [['only one']] }, { columns: 'a', rows: [] }, [1, 2]]) {
+      const plain = renderCard(cardWith(annotated('d', table)), 'html');
+      expect(plain).not.toContain('<table class="data">');
+      expect(plain).toContain('alt="d"');
+    }
+  });
+
+  it('falls back to the name for images without a description', () => {
+    expect(renderCard(cardWith(PNG), 'html')).toContain('alt="Chart"');
   });
 });
 

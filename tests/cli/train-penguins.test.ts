@@ -38,7 +38,12 @@ describe('train-penguins --dry-run', () => {
       value: '1.0000',
       confidence_interval: { lower_bound: '0.9458', upper_bound: '1.0000' },
     });
-    expect(card.quantitative_analysis.performance_metrics).toEqual(expect.arrayContaining([{ type: 'f1', value: '1.0000', slice: 'Chinstrap' }]));
+    expect(card.quantitative_analysis.performance_metrics).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'f1', value: '1.0000', slice: 'Chinstrap', confidence_interval: expect.objectContaining({ upper_bound: expect.any(String) }) }),
+        { type: 'support', value: '18', slice: 'Chinstrap' },
+      ]),
+    );
     expect(card.model_parameters.input_format_map.map((entry: { key: string }) => entry.key)).toEqual([
       'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'year', 'island_Dream', 'island_Torgersen', 'sex_male',
     ]);
@@ -48,7 +53,17 @@ describe('train-penguins --dry-run', () => {
     ]);
     expect(card.considerations.limitations[0].description).toContain('three species');
     const html = readFileSync(join(cwd, 'penguin_model_card.html'), 'utf8');
-    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(3);
+    // Confusion matrix, per-class metrics with intervals, cross-validation spread, feature importance:
+    // each with alt text that states its data and a table of its numbers.
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(4);
+    expect(html.match(/<table class="data">/g)).toHaveLength(4);
+    expect(html).toContain('alt="Heatmap of counts: Confusion matrix (test rows). Rows: True species; columns: Predicted species. Adelie: Adelie 31, Chinstrap 0, Gentoo 0;');
+    expect(card.quantitative_analysis.graphics.collection.map((graphic: { name: string }) => graphic.name)).toEqual([
+      'Confusion matrix (test rows)',
+      'Precision, recall and F1 per species with 95% intervals (test rows)',
+      'Cross-validation scores: 2 fits (2 folds × 1 repeat)',
+      'Feature importance',
+    ]);
   });
 
   it('gives the same card for the same seed, in Spanish with --lang es', () => {
