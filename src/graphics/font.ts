@@ -54,11 +54,6 @@ export class FontMetrics {
     readCmap(font, required(tables, 'cmap'), this.glyphOf);
   }
 
-  /** Whether the font has a glyph for the character (others are drawn as the font's empty box). */
-  covers(codePoint: number): boolean {
-    return this.glyphOf.has(codePoint);
-  }
-
   /** The advance of one character in ems; characters without a glyph take the box glyph's. */
   advance(codePoint: number): number {
     const glyph = this.glyphOf.get(codePoint) ?? 0;

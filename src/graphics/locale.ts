@@ -20,7 +20,6 @@ export interface ChartLocale {
     foldScores: string;
     meanStd: string;
     interval95: string;
-    seeTable: string;
     rows: string;
     columns: string;
   };
@@ -39,7 +38,6 @@ const WORDS: Record<ChartLang, ChartLocale['words']> = {
     foldScores: 'Score of each fit',
     meanStd: 'Mean ± std',
     interval95: '95% CI',
-    seeTable: 'The table below gives every value.',
     rows: 'Rows',
     columns: 'columns',
   },
@@ -55,7 +53,6 @@ const WORDS: Record<ChartLang, ChartLocale['words']> = {
     foldScores: 'Puntuación de cada ajuste',
     meanStd: 'Media ± desv. típica',
     interval95: 'IC 95 %',
-    seeTable: 'La tabla siguiente da todos los valores.',
     rows: 'Filas',
     columns: 'columnas',
   },

@@ -101,8 +101,8 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; viewport: nu
     const offenders = [...document.querySelectorAll('body *')]
       .filter((element) => {
         const box = element.getBoundingClientRect();
-        // Content inside a horizontally scrollable table wrapper is reachable by scrolling it.
-        return box.right > viewport + 1 && !element.closest('.table-wrap');
+        // Content inside a table's or a chart's own scrolling frame is reached by scrolling that frame.
+        return box.right > viewport + 1 && !element.parentElement?.closest('.table-wrap, .chart-frame');
       })
       .slice(0, 5)
       .map((element) => `${element.tagName.toLowerCase()}.${element.className}: ${(element.textContent ?? '').slice(0, 60)}`);
