@@ -1,5 +1,7 @@
-import { RuntimeFailure } from '../errors.js';
+import { statSync } from 'node:fs';
+import { InputError, RuntimeFailure } from '../errors.js';
 import { redactUri } from '../mlflow/config.js';
+import { isLocalStoreUri, localPathOf } from '../mlflow/file-store/layout.js';
 import { mlflowConfigOf, openTracking, type OpenedTracking } from './mlflow-options.js';
 import type { Reporter } from './output.js';
 
@@ -20,7 +22,23 @@ export function plannedLocation(options: MlflowUriValues): string {
   return uri === undefined ? 'the local store ./mlruns' : redactUri(uri);
 }
 
+/**
+ * A local store named on purpose (--mlflow-uri or MLFLOW_TRACKING_URI) must exist: reading a
+ * mistyped path as an empty store would report "no models" instead of the mistake.
+ */
+function checkNamedLocalStore(options: MlflowUriValues): void {
+  const uri = mlflowConfigOf(options).trackingUri;
+  if (uri === undefined || !isLocalStoreUri(uri)) return;
+  const path = localPathOf(uri);
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`there is no MLflow store at ${path}`, {
+      hint: 'pass --mlflow-uri (or set MLFLOW_TRACKING_URI) with an http(s):// server URL or an existing mlruns directory',
+    });
+  }
+}
+
 export async function openExisting(options: MlflowUriValues, reporter: Reporter): Promise<OpenedTracking> {
+  checkNamedLocalStore(options);
   const tracking = await openTracking(options, reporter);
   if (tracking.target.fallback) {
     await tracking.client.close();

@@ -52,6 +52,16 @@ describe('CLI conventions', () => {
     expect(spawnSync('ls', ['-A', cwd], { encoding: 'utf8' }).stdout).toBe('');
   });
 
+  it('refuses a named local store that does not exist instead of reading it as empty, and creates nothing', () => {
+    const cwd = tempDir();
+    for (const args of [['models', 'list', '--mlflow-uri', 'not a url'], ['card', 'from-run', '0123456789abcdef0123456789abcdef', '--mlflow-uri', 'file:typo-mlruns']]) {
+      const result = runCli(args, { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^mlflow-mct: error: there is no MLflow store at .*(not a url|typo-mlruns) — pass --mlflow-uri/);
+    }
+    expect(spawnSync('ls', ['-A', cwd], { encoding: 'utf8' }).stdout).toBe('');
+  });
+
   it('accepts a former flag spelling once with a deprecation note on stderr, keeping stdout JSON', () => {
     const out = tempDir();
     const result = runCli(['api-card', '--dry-run', '--json', '--mlflow-reg-name', 'm', '--mlflow-model-version', '2', '--out-dir', out]);
