@@ -1,3 +1,4 @@
+import { printableName } from '../pickle/text.js';
 import { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { formatWarnings } from '../card/checks.js';
@@ -40,7 +41,7 @@ export function registerCard(program: Command): void {
       const check = checkCard(await readDocument(file as string));
       if (!check.ok) {
         if (options.json) reporter.result({ file, valid: false, migrated_from: null, issues: check.issues, warnings: [] }, []);
-        else for (const issue of check.issues) process.stderr.write(`${file}: ${issue}\n`);
+        else for (const issue of check.issues) process.stderr.write(`${printableName(`${file}: ${issue}`)}\n`);
         throw new CardValidationError(file as string, check.issues);
       }
       const warnings = formatWarnings(check.card);

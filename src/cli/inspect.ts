@@ -7,7 +7,13 @@ import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
 import { json, maxSizeMiB, verbose } from './flags.js';
 
-const MiB = 1024 * 1024;
+/** `--max-size <MiB>`: the largest file read, and the most its content may inflate to (joblib compression, zip members). */
+export function maxSizeLimits(mebibytes: number): { maxFileBytes: number; maxDecompressedBytes: number } {
+  const bytes = Math.max(1, Math.floor(mebibytes * 1024 * 1024));
+  return { maxFileBytes: bytes, maxDecompressedBytes: bytes };
+}
+
+export const MAX_SIZE_HELP = 'largest file to read, and the most its content may decompress to, in MiB';
 
 export function registerInspect(program: Command): void {
   defineCommand<{ fail: boolean; maxSize: number }>(
@@ -15,11 +21,11 @@ export function registerInspect(program: Command): void {
     {
       name: 'inspect <file>',
       description:
-        'Describe a pickled model and list every import loading it would make, without loading it. Exits 1 when an import is suspicious or dangerous, as modelscan does. Writes nothing.',
+        'Describe a model file (pickle, joblib, PyTorch .pt/.pth, NumPy .npy/.npz, zip) and list every import loading it would make, without loading it. Exits 1 when an import is suspicious or dangerous, as modelscan does. Writes nothing.',
       flags: [
         { flags: '--no-fail', description: 'exit 0 even when an import is suspicious or dangerous, or the content cannot be inspected' },
         { flags: '--strict', description: 'exit 1 on findings', retired: 'is the default now: inspect exits 1 on findings (--no-fail exits 0)' },
-        { flags: '--max-size <MiB>', description: 'largest file to read, in MiB', default: 1024, parse: maxSizeMiB },
+        { flags: '--max-size <MiB>', description: MAX_SIZE_HELP, default: 1024, parse: maxSizeMiB },
         json,
         verbose,
       ],
@@ -35,8 +41,7 @@ export function registerInspect(program: Command): void {
       environment: ENV.local,
     },
     async ({ flags, reporter }, file) => {
-      const maxFileBytes = Math.floor(flags.maxSize * MiB);
-      const report = await inspectModelFile(file as string, { maxFileBytes, maxDecompressedBytes: Math.max(2 * maxFileBytes, 2048 * MiB) });
+      const report = await inspectModelFile(file as string, maxSizeLimits(flags.maxSize));
       reporter.result({ ...report }, describeReport(report));
       const { warnings, flagged } = inspectionToCard(report, 'en');
       for (const warning of warnings) reporter.warn(warning);

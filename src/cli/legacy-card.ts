@@ -14,7 +14,8 @@ import { composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
-import { CARD_FLAGS } from './flags.js';
+import { CARD_FLAGS, maxSizeMiB } from './flags.js';
+import { MAX_SIZE_HELP, maxSizeLimits } from './inspect.js';
 
 export const LEGACY_CARD_HTML = 'penguin_model_card_legacy.html';
 
@@ -35,7 +36,7 @@ function afterDefaultRisks(card: ModelCard, defaults: ModelCard): ModelCard {
   return { ...card, considerations: { ...card.considerations, ethical_considerations } };
 }
 
-type LegacyCardFlags = CardOptionValues & AttachOptionValues & { pkl?: string; strict?: boolean };
+type LegacyCardFlags = CardOptionValues & AttachOptionValues & { pkl?: string; strict?: boolean; maxSize: number };
 
 export function registerLegacyCard(program: Command): void {
   defineCommand<LegacyCardFlags>(
@@ -46,6 +47,7 @@ export function registerLegacyCard(program: Command): void {
       flags: [
         { flags: '--pkl <path>', description: 'the model file (pickle or joblib): inspected statically, never loaded, to fill in the model details and parameters', completes: 'file' },
         { flags: '--strict', description: 'with --pkl: exit 1, after writing the card, when the file has a suspicious or dangerous import or cannot be inspected' },
+        { flags: '--max-size <MiB>', description: `with --pkl: ${MAX_SIZE_HELP}`, default: 1024, parse: maxSizeMiB },
         ...cardCommandFlags(CARD_FLAGS),
       ],
       examples: [
@@ -62,7 +64,7 @@ export function registerLegacyCard(program: Command): void {
     async ({ flags, options, reporter }) => {
       checkAttachOptions(flags);
       if (flags.strict && flags.pkl === undefined) throw new UsageError('--strict needs --pkl', { hint: 'pass --pkl <model file>, or leave out --strict' });
-      const inspection = flags.pkl === undefined ? undefined : await inspectModelFile(flags.pkl, {}, '--pkl');
+      const inspection = flags.pkl === undefined ? undefined : await inspectModelFile(flags.pkl, maxSizeLimits(flags.maxSize), '--pkl');
       const file = inspection?.file;
       const fromModel = inspection ? inspectionToCard(inspection, flags.lang) : undefined;
       const defaults = legacyCardDefaults(flags.lang);

@@ -1,9 +1,12 @@
+import { jsonSafe, printableName } from '../pickle/text.js';
 import { jsonDocument } from './json-contract.js';
 
 /**
  * Where a command's words go. stdout carries the result (human lines, or exactly one JSON
  * document with --json); stderr carries progress, warnings and errors, so scripts can pipe
- * stdout safely.
+ * stdout safely. Every line is printed through `printableName`, so text that came from a file
+ * (an import name, a path, a server's message) cannot drive the terminal, and JSON escapes the
+ * same characters as `\\uNNNN`.
  */
 
 export interface GlobalOptions {
@@ -30,7 +33,7 @@ function paint(stream: NodeJS.WriteStream, code: number, text: string): string {
 }
 
 export function warningLine(message: string): string {
-  return `${paint(process.stderr, 33, 'warning:')} ${message}\n`;
+  return `${paint(process.stderr, 33, 'warning:')} ${printableName(message)}\n`;
 }
 
 export class Reporter {
@@ -40,7 +43,7 @@ export class Reporter {
 
   /** A line for people, on stderr so that stdout stays machine-readable; silent with --json or --quiet. */
   progress(message: string): void {
-    if (!this.options.json && !this.options.quiet) process.stderr.write(`${message}\n`);
+    if (!this.options.json && !this.options.quiet) process.stderr.write(`${printableName(message)}\n`);
   }
 
   /** Warnings always reach stderr, even with --json. */
@@ -49,22 +52,22 @@ export class Reporter {
   }
 
   debug(message: string): void {
-    if (this.options.verbose) process.stderr.write(`${paint(process.stderr, 2, 'debug:')} ${message}\n`);
+    if (this.options.verbose) process.stderr.write(`${paint(process.stderr, 2, 'debug:')} ${printableName(message)}\n`);
   }
 
   /** The command's outcome: the JSON document with --json (see json-contract.ts), otherwise the human lines. */
   result(summary: Record<string, unknown>, humanLines: readonly string[]): void {
     if (this.options.json) {
-      process.stdout.write(`${JSON.stringify(jsonDocument(this.options.command, summary, Date.now() - this.started), null, 2)}\n`);
+      process.stdout.write(`${jsonSafe(JSON.stringify(jsonDocument(this.options.command, summary, Date.now() - this.started), null, 2))}\n`);
     } else {
-      for (const line of humanLines) process.stdout.write(`${line}\n`);
+      for (const line of humanLines) process.stdout.write(`${printableName(line)}\n`);
     }
   }
 }
 
 /** The one error prefix, for our errors and commander's alike. */
 export function errorLine(message: string): string {
-  return `${paint(process.stderr, 31, 'mlflow-mct: error:')} ${message}\n`;
+  return `${paint(process.stderr, 31, 'mlflow-mct: error:')} ${printableName(message)}\n`;
 }
 
 export function printError(message: string): void {

@@ -37,10 +37,12 @@ function modelLines(model: EstimatorSummary, indent: string): string[] {
 export function describeReport(report: InspectionReport): string[] {
   const { file, format } = report;
   const lines = [`File       ${file.name} (${file.sizeBytes} bytes, sha256 ${file.sha256})`];
-  const compression = format.compression === 'none' ? '' : `, ${format.compression}-compressed`;
-  const protocol = format.protocol === null ? '' : `, protocol ${format.protocol}`;
+  const protocol = format.protocol === null || format.detected.includes('protocol') ? '' : `, protocol ${format.protocol}`;
   const streams = format.streams > 1 ? `, ${format.streams} pickle streams` : '';
-  lines.push(`Format     ${format.container}${compression}${protocol}${streams}`);
+  lines.push(`Format     ${format.detected}${protocol}${streams}`);
+  if (format.members.length > 0) {
+    lines.push(`Members    ${format.members.map((member) => `${member.name} (${member.container})`).join(', ')}`);
+  }
   lines.push(`Verdict    ${report.verdict}: ${VERDICT_SUMMARY[report.verdict]}`);
   if (report.model) {
     lines.push(`Model      ${report.model.className}${report.modelPath ? ` (at ${report.modelPath})` : ''}`);
@@ -53,7 +55,8 @@ export function describeReport(report: InspectionReport): string[] {
     for (const finding of report.globals) {
       const where = `${finding.count > 1 ? ` ×${finding.count}` : ''} at byte ${finding.offsets[0]}`;
       const call = finding.calledWith.length > 0 ? `; called with ${finding.calledWith[0]}` : '';
-      lines.push(`  ${VERDICT_LABEL[finding.verdict].padEnd(11)} ${finding.module}.${finding.name}${where}: ${finding.reason}${call}`);
+      const member = finding.member === undefined ? '' : ` in ${finding.member}`;
+      lines.push(`  ${VERDICT_LABEL[finding.verdict].padEnd(11)} ${finding.module}.${finding.name}${where}${member}: ${finding.reason}${call}`);
     }
   }
   if (report.notes.length > 0) lines.push('Notes', ...report.notes.map((note) => `  ${note}`));

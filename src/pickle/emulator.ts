@@ -25,7 +25,7 @@ export function newContext(limits: InspectionLimits): EmulationContext {
 }
 
 export interface EmulatorHooks {
-  /** Called after each BUILD on an object, with the reader positioned right after the opcode. */
+  /** Called after each BUILD on an object, with the file reader (where data outside the opcodes is read from). */
   afterBuild?(target: PyInstance, reader: ByteReader, context: EmulationContext): void;
 }
 
@@ -69,13 +69,158 @@ function escapeDecode(text: string): string {
   });
 }
 
-/** Python's `raw-unicode-escape` decoding, as protocol 0 UNICODE arguments are written. */
-function rawUnicodeEscapeDecode(text: string): string {
-  return text.replace(/(\\+)(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (whole, slashes: string, escape: string) => {
-    if (slashes.length % 2 === 0) return whole;
-    const code = parseInt(escape.slice(1), 16);
-    return code <= 0x10ffff ? slashes.slice(1) + String.fromCodePoint(code) : whole;
-  });
+const HEX = /^[0-9a-fA-F]+$/;
+
+/**
+ * Python's `raw-unicode-escape` decoding, as protocol 0 UNICODE arguments are written, in one pass:
+ * a backslash followed by `u` + 4 or `U` + 8 hex digits is that character; a backslash followed by
+ * anything else is kept with that character (so `\\\\u0041` stays as written); a `\\u` without its
+ * digits, or above U+10FFFF, makes Python refuse the pickle. Returns undefined for those.
+ */
+export function rawUnicodeEscapeDecode(text: string): string | undefined {
+  const parts: string[] = [];
+  let from = 0;
+  let index = text.indexOf('\\');
+  while (index >= 0 && index < text.length - 1) {
+    const marker = text[index + 1];
+    if (marker === 'u' || marker === 'U') {
+      const digits = text.slice(index + 2, index + (marker === 'u' ? 6 : 10));
+      if (digits.length !== (marker === 'u' ? 4 : 8) || !HEX.test(digits)) return undefined;
+      const code = Number.parseInt(digits, 16);
+      if (code > 0x10ffff) return undefined;
+      parts.push(text.slice(from, index), String.fromCodePoint(code));
+      from = index + 2 + digits.length;
+      index = text.indexOf('\\', from);
+    } else {
+      // The escaped character is taken as it is, even when it is itself a backslash.
+      index = text.indexOf('\\', index + 2);
+    }
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * Where opcodes are read from. The C unpickler (`pickle.load`) reads frames transparently but
+ * consumes a whole frame from the file, so a stream that stops inside a frame leaves the file at
+ * the frame's end. The pure-Python unpickler that joblib uses loads each frame into a buffer of
+ * its own: opcodes come from that buffer, while array data read from the file comes from after the
+ * frame. Both are emulated, so the next stream or array starts exactly where the loader's would.
+ */
+export type UnpicklerKind = 'c' | 'python';
+
+export class OpcodeInput {
+  private frame: ByteReader | undefined;
+  private frameBase = 0;
+  private furthestFrameEnd = 0;
+
+  constructor(
+    readonly file: ByteReader,
+    readonly kind: UnpicklerKind,
+  ) {}
+
+  /** Offset in the file of the next opcode byte. */
+  get offset(): number {
+    return this.frame ? this.frameBase + this.frame.pos : this.file.pos;
+  }
+
+  get atEnd(): boolean {
+    return this.frame ? this.frame.atEnd && this.file.atEnd : this.file.atEnd;
+  }
+
+  private source(count: number): ByteReader {
+    if (!this.frame) return this.file;
+    if (this.frame.atEnd && count !== 0) {
+      this.frame = undefined;
+      return this.file;
+    }
+    if (this.frame.remaining < count) throw pickleFault('corrupt', 'an opcode runs past the end of its frame', this.offset);
+    return this.frame;
+  }
+
+  u8(what: string): number {
+    return this.source(1).u8(what);
+  }
+
+  u16(what: string): number {
+    return this.source(2).u16(what);
+  }
+
+  u32(what: string): number {
+    return this.source(4).u32(what);
+  }
+
+  i32(what: string): number {
+    return this.source(4).i32(what);
+  }
+
+  u64(what: string): number {
+    return this.source(8).u64(what);
+  }
+
+  f64be(what: string): number {
+    return this.source(8).f64be(what);
+  }
+
+  take(count: number, what: string): Uint8Array {
+    return this.source(count).take(count, what);
+  }
+
+  line(what: string, maxLength?: number): Uint8Array {
+    if (this.frame && this.frame.atEnd) this.frame = undefined;
+    if (!this.frame) return this.file.line(what, maxLength);
+    const newline = this.frame.bytes.subarray(this.frame.pos).indexOf(0x0a);
+    if (newline < 0) throw pickleFault('corrupt', `${what} runs past the end of its frame`, this.offset);
+    return this.frame.line(what, maxLength);
+  }
+
+  /** FRAME: `length` bytes from here make one frame. */
+  startFrame(length: number): void {
+    if (this.kind === 'python') {
+      if (this.frame && !this.frame.atEnd) throw pickleFault('corrupt', 'a FRAME starts before the end of the current frame', this.offset);
+      this.frame = undefined;
+    }
+    if (length > this.file.remaining) {
+      throw pickleFault('truncated', `FRAME declares ${length} bytes but only ${this.file.remaining} remain`, this.offset);
+    }
+    if (this.kind === 'c') {
+      this.furthestFrameEnd = Math.max(this.furthestFrameEnd, this.file.pos + length);
+      return;
+    }
+    this.frameBase = this.file.pos;
+    this.frame = new ByteReader(this.file.bytes.subarray(this.file.pos, this.file.pos + length));
+    this.file.pos += length;
+  }
+
+  /** After STOP: the file position where the loader leaves the file. */
+  finish(): void {
+    this.frame = undefined;
+    if (this.kind === 'c' && this.furthestFrameEnd > this.file.pos) this.file.pos = this.furthestFrameEnd;
+  }
+}
+
+/** Constructors whose call never returns an exact `str` (what STACK_GLOBAL requires). */
+const NON_STR_CONSTRUCTORS = new Set([
+  'numpy.dtype', 'numpy._core.multiarray._reconstruct', 'numpy.core.multiarray._reconstruct', 'numpy._core.numeric._frombuffer',
+  'numpy.core.numeric._frombuffer', 'collections.OrderedDict', '_codecs.encode', 'builtins.set', 'builtins.frozenset', 'builtins.list',
+  'builtins.dict', 'builtins.tuple', 'builtins.bytes', 'builtins.bytearray', 'builtins.int', 'builtins.float', 'builtins.complex',
+  'builtins.slice', 'builtins.range', 'builtins.object',
+]);
+
+/**
+ * Whether a value can never be an exact `str` when loading. Only a call's result or a persistent
+ * id can be one without being written as a string; `cls.__new__(cls)` (NEWOBJ) gives a `str`
+ * only for `str` itself.
+ */
+function notAString(value: PickleValue): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'string';
+  if (value.kind === 'opaque') return false;
+  if (value.kind !== 'instance') return true;
+  const callee = value.callee;
+  if (typeof callee !== 'object' || callee === null || callee.kind !== 'global' || !callee.resolved) return false;
+  const name = `${callee.module === '__builtin__' ? 'builtins' : callee.module}.${callee.name}`;
+  if (value.via === 'NEWOBJ' || value.via === 'NEWOBJ_EX') return name !== 'builtins.str';
+  return NON_STR_CONSTRUCTORS.has(name);
 }
 
 class Machine {
@@ -88,7 +233,7 @@ class Machine {
   at = 0;
 
   constructor(
-    readonly reader: ByteReader,
+    readonly reader: OpcodeInput,
     readonly context: EmulationContext,
     readonly hooks: EmulatorHooks,
   ) {}
@@ -167,6 +312,11 @@ class Machine {
 
   importGlobal(module: PickleValue, name: PickleValue, opcode: string): GlobalRef {
     const resolved = typeof module === 'string' && typeof name === 'string';
+    // Only a value computed while loading (a call's result, a persistent id) can turn out to be a
+    // string; anything else that is not one makes pickle refuse the file at this opcode.
+    if (!resolved && opcode === 'STACK_GLOBAL' && (typeof module === 'string' || notAString(module)) && (typeof name === 'string' || notAString(name))) {
+      this.corrupt('STACK_GLOBAL operands are not strings, which pickle refuses');
+    }
     const ref: GlobalRef = {
       kind: 'global',
       module: typeof module === 'string' ? module : '<unresolved>',
@@ -189,6 +339,12 @@ class Machine {
     const instance: PyInstance = { kind: 'instance', callee, args, kwargs, via, offset: this.at };
     if (typeof callee === 'object' && callee !== null && callee.kind === 'global') {
       (callee.calls ??= []).push(args);
+    } else {
+      // Real pickles call imported classes and functions only; calling what an earlier call
+      // returned is how payloads chain (getattr(...)(...)).
+      this.context.globals.push({
+        kind: 'global', module: '<computed>', name: '<call result>', resolved: true, offset: this.at, opcode: via, computedCall: true, calls: [args],
+      });
     }
     return instance;
   }
@@ -225,7 +381,8 @@ class Machine {
     if (typeof target !== 'object' || target === null) this.corrupt('BUILD sets the state of a plain value');
     if (target.kind === 'instance') {
       target.state = state;
-      this.hooks.afterBuild?.(target, this.reader, this.context);
+      target.builds = (target.builds ?? 0) + 1;
+      this.hooks.afterBuild?.(target, this.reader.file, this.context);
     } else if (target.kind === 'global') {
       // Loading would overwrite attributes of the imported class or function itself.
       target.mutatedAt ??= this.at;
@@ -238,7 +395,7 @@ class Machine {
   run(): PickleValue {
     const { reader, context, limits } = this;
     for (;;) {
-      this.at = reader.pos;
+      this.at = reader.offset;
       if (reader.atEnd) throw pickleFault('truncated', 'the pickle ends before its STOP opcode', this.at);
       const code = reader.u8('opcode');
       const name = OPCODE_NAMES.get(code);
@@ -262,14 +419,14 @@ class Machine {
           break;
         }
         case 'FRAME': {
-          const length = reader.u64('FRAME');
-          if (length > reader.remaining) {
-            throw pickleFault('truncated', `FRAME declares ${length} bytes but only ${reader.remaining} remain`, this.at);
-          }
+          reader.startFrame(reader.u64('FRAME'));
           break;
         }
-        case 'STOP':
-          return this.pop('STOP');
+        case 'STOP': {
+          const value = this.pop('STOP');
+          reader.finish();
+          return value;
+        }
         case 'MARK':
           if (this.marks.length >= limits.maxMarkDepth) {
             throw pickleFault('limit', `more than ${limits.maxMarkDepth} nested MARKs`, this.at);
@@ -350,9 +507,12 @@ class Machine {
         case 'SHORT_BINSTRING':
           this.push(decodeLatin1(reader.take(reader.u8('SHORT_BINSTRING'), 'SHORT_BINSTRING')));
           break;
-        case 'UNICODE':
-          this.push(rawUnicodeEscapeDecode(decodeLatin1(reader.line('UNICODE'))));
+        case 'UNICODE': {
+          const text = rawUnicodeEscapeDecode(decodeLatin1(reader.line('UNICODE')));
+          if (text === undefined) this.corrupt('the UNICODE argument has a truncated or out-of-range \\u escape');
+          this.push(text);
           break;
+        }
         case 'SHORT_BINUNICODE':
           this.push(decodeUtf8(reader.take(reader.u8('SHORT_BINUNICODE'), 'SHORT_BINUNICODE')));
           break;
@@ -548,9 +708,9 @@ class Machine {
  * Emulates one pickle stream from the reader's position to its STOP. Throws PickleFormatError
  * (with the offset) on anything Python's unpickler would reject, and on any limit.
  */
-export function emulateStream(reader: ByteReader, context: EmulationContext, hooks: EmulatorHooks = {}): StreamResult {
+export function emulateStream(reader: ByteReader, context: EmulationContext, hooks: EmulatorHooks = {}, kind: UnpicklerKind = 'c'): StreamResult {
   const start = reader.pos;
-  const machine = new Machine(reader, context, hooks);
+  const machine = new Machine(new OpcodeInput(reader, kind), context, hooks);
   const value = machine.run();
   return { value, start, end: reader.pos, protocol: machine.protocol ?? (machine.sawBinaryOpcode ? 1 : 0) };
 }

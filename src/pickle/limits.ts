@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 export interface InspectionLimits {
   /** Largest file read at all. */
   maxFileBytes: number;
-  /** Largest stream after decompression (joblib zlib/gzip). */
+  /** Largest data after decompression (joblib zlib/gzip, zip members), all members together; defaults to `maxFileBytes`. */
   maxDecompressedBytes: number;
   /** Opcodes emulated across every pickle stream of the file, nested joblib pickles included. */
   maxOpcodes: number;
@@ -29,7 +29,7 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_LIMITS: Readonly<InspectionLimits> = Object.freeze({
   maxFileBytes: 1024 * MiB,
-  maxDecompressedBytes: 2048 * MiB,
+  maxDecompressedBytes: 1024 * MiB,
   maxOpcodes: 50_000_000,
   maxMemoEntries: 5_000_000,
   maxStackDepth: 5_000_000,
@@ -48,5 +48,7 @@ export function resolveLimits(overrides: Partial<InspectionLimits> = {}): Inspec
     }
     limits[key] = value;
   }
+  // One size limit: the file, and what it inflates to, unless a caller sets them apart.
+  if (overrides.maxDecompressedBytes === undefined && overrides.maxFileBytes !== undefined) limits.maxDecompressedBytes = limits.maxFileBytes;
   return limits;
 }

@@ -31,7 +31,10 @@ export interface FileSummary {
 }
 
 export interface FormatSummary {
-  container: 'pickle' | 'joblib';
+  /** pickle or joblib stream, PyTorch checkpoint (zip with data.pkl), plain zip, NumPy .npy or .npz. */
+  container: 'pickle' | 'joblib' | 'pytorch' | 'zip' | 'npy' | 'npz';
+  /** The detected format, for people: e.g. `PyTorch checkpoint (torch.save zip format)`. */
+  detected: string;
   compression: Compression;
   /** False when the compression is not one this inspector can read (bz2, xz, lzma, lz4). */
   inspected: boolean;
@@ -43,6 +46,15 @@ export interface FormatSummary {
   streams: number;
   /** Bytes after the last stream that are not a pickle. */
   trailingBytes: number;
+  /** The archive members that were inspected (zip, PyTorch, .npz). */
+  members: MemberSummary[];
+}
+
+export interface MemberSummary {
+  name: string;
+  container: FormatSummary['container'];
+  sizeBytes: number;
+  protocol: number | null;
 }
 
 export interface GlobalFinding {
@@ -58,6 +70,8 @@ export interface GlobalFinding {
   offsets: number[];
   /** The first arguments it would be called with, as short text (e.g. the command of os.system). */
   calledWith: string[];
+  /** The archive member whose pickle makes the import (zip, PyTorch, .npz). */
+  member?: string;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

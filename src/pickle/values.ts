@@ -54,12 +54,17 @@ export interface GlobalRef {
   readonly name: string;
   /** False when the operands were not plain strings (STACK_GLOBAL) or came from the extension registry. */
   readonly resolved: boolean;
-  readonly offset: number;
+  /** Byte offset of the import in its pickle data. */
+  offset: number;
   readonly opcode: string;
+  /** The archive member the pickle is, for pickles inside a zip. */
+  member?: string;
   /** Set when a BUILD overwrote the attributes of the imported object itself. */
   mutatedAt?: number;
   /** The arguments of each call made through this import (REDUCE, NEWOBJ, OBJ, INST). */
   calls?: PickleValue[];
+  /** Not an import: a call of a value an earlier call returned. */
+  readonly computedCall?: boolean;
 }
 
 /** What a REDUCE, NEWOBJ, NEWOBJ_EX, OBJ or INST would have created: the callee and its arguments. */
@@ -72,6 +77,8 @@ export interface PyInstance {
   readonly offset: number;
   /** The argument of the last BUILD on this object (its `__setstate__` or `__dict__` update). */
   state?: PickleValue;
+  /** How many BUILDs set its state. */
+  builds?: number;
   /** Items added by APPEND(S) or SETITEM(S), as for list and dict subclasses. */
   listItems?: PickleValue[];
   dictItems?: Map<PickleValue, PickleValue>;

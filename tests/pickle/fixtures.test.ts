@@ -96,12 +96,10 @@ describe('malicious fixtures', () => {
 });
 
 describe('edge fixtures', () => {
-  it('flags STACK_GLOBAL operands that are not strings as dangerous', async () => {
-    const report = await inspectModelFile(fixturePath('unresolved-stack-global.pkl'));
-    expect(report.verdict).toBe('dangerous');
-    expect(report.globals).toEqual([
-      expect.objectContaining({ module: '<unresolved>', name: '<unresolved>', resolved: false, verdict: 'dangerous' }),
-    ]);
+  it('refuses STACK_GLOBAL operands that are not strings, as pickle does', async () => {
+    const error = await inspectModelFile(fixturePath('unresolved-stack-global.pkl')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PickleFormatError);
+    expect((error as PickleFormatError).oneLine).toContain('STACK_GLOBAL operands are not strings');
   });
 
   it('reads every concatenated pickle, so a second malicious one is seen', async () => {

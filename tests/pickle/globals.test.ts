@@ -39,6 +39,32 @@ describe('import verdicts', () => {
     ['torch.jit._script', 'compile'],
     ['_io', 'FileIO'],
     ['cloudpickle.cloudpickle', '_make_function'],
+    // Functions of ML libraries that act: being in numpy or scikit-learn does not make them inert.
+    ['numpy', 'load'],
+    ['numpy', 'save'],
+    ['numpy', 'savetxt'],
+    ['numpy', 'fromfile'],
+    ['numpy', 'memmap'],
+    ['numpy.lib._npyio_impl', 'load'],
+    ['numpy.lib.format', 'read_array'],
+    ['numpy.testing', 'assert_'],
+    ['numpy.ctypeslib', 'load_library'],
+    ['sklearn.utils._testing', 'assert_run_python_script_without_output'],
+    ['sklearn.datasets', 'load_svmlight_file'],
+    ['pandas', 'read_pickle'],
+    ['pandas.io.pickle', 'read_pickle'],
+    ['mypackage', 'load'],
+    ['importlib', 'import_module'],
+    ['runpy', 'run_path'],
+    ['pathlib', '__import__'],
+    // Dotted names walk attributes from the module: judged by what they reach.
+    ['sklearn', 'os.system'],
+    ['numpy', '__builtins__.get'],
+    ['numpy', 'testing.assert_'],
+    ['sklearn.ensemble._forest', 'RandomForestClassifier.__init__.__globals__'],
+    ['sklearn', 'utils._testing.assert_run_python_script_without_output'],
+    ['joblib', 'numpy_pickle.load'],
+    ['numpy', 'ndarray.tofile'],
   ])('%s.%s is dangerous', (module, name) => {
     expect(classifyName(module, name, true).verdict).toBe('dangerous');
   });
@@ -56,6 +82,9 @@ describe('import verdicts', () => {
     ['builtins', 'slice'],
     ['_codecs', 'encode'],
     ['numpy.random._pickle', '__randomstate_ctor'],
+    ['collections', 'Counter'],
+    ['torch._utils', '_rebuild_tensor_v2'],
+    ['torch', 'FloatStorage'],
   ])('%s.%s is safe', (module, name) => {
     expect(classifyName(module, name, true).verdict).toBe('safe');
   });
@@ -63,18 +92,31 @@ describe('import verdicts', () => {
   it.each([
     ['sklearn.ensemble._forest', 'RandomForestClassifier'],
     ['sklearn.tree._tree', 'Tree'],
-    ['xgboost.sklearn', 'XGBClassifier'],
-    ['imblearn.pipeline', 'Pipeline'],
+    ['sklearn.ensemble', 'RandomForestClassifier'],
+    ['sklearn.pipeline', 'Pipeline'],
+    ['sklearn.compose._column_transformer', 'ColumnTransformer'],
+    ['sklearn._loss.loss', 'HalfMultinomialLoss'],
     ['numpy', 'float64'],
+    ['numpy', 'log1p'],
   ])('%s.%s is expected-ML', (module, name) => {
     expect(classifyName(module, name, true).verdict).toBe('expected-ML');
   });
 
   it.each([
-    ['collections', 'Counter'],
     ['pandas.core.frame', 'DataFrame'],
     ['mypackage.models', 'Custom'],
     ['copyreg', '_reconstructor'],
+    // Only an explicit allowlist is expected-ML: other ML classes and functions are suspicious.
+    ['xgboost.sklearn', 'XGBClassifier'],
+    ['imblearn.pipeline', 'Pipeline'],
+    ['sklearn.utils', 'Bunch'],
+    ['sklearn.utils', 'check_array'],
+    ['numpy', 'vectorize'],
+    ['sklearn.ensemble.forest', 'RandomForestClassifier'],
+    // A dotted name is never allowlisted, even when it reaches an allowlisted class.
+    ['sklearn', 'ensemble.RandomForestClassifier'],
+    ['numpy', 'core.multiarray._reconstruct'],
+    ['builtins', 'set.'],
   ])('%s.%s is suspicious', (module, name) => {
     expect(classifyName(module, name, true).verdict).toBe('suspicious');
   });
