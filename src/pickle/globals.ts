@@ -430,6 +430,12 @@ function classifyDotted(module: string, name: string): GlobalVerdict {
   }
   const dunder = parts.find(isDunder);
   if (dunder) return { verdict: 'dangerous', reason: `${reasons} through ${dunder}, which reaches interpreter internals` };
+  for (const part of parts) {
+    const mapped = PYTHON2_MODULES[part] ?? part;
+    if (mapped === 'builtins') return { verdict: 'dangerous', reason: `${reasons} through ${part}, which reaches eval, exec and open` };
+    const why = Object.hasOwn(DENIED_MODULES, mapped) ? DENIED_MODULES[mapped] : undefined;
+    if (why) return { verdict: 'dangerous', reason: `${reasons} through ${part}: ${why}` };
+  }
   let worst: GlobalVerdict | undefined;
   const firstName = path.length - parts.length;
   for (let end = firstName; end < path.length; end += 1) {

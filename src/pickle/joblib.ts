@@ -103,7 +103,8 @@ function unprovable(message: string, offset: number): never {
 
 /** numpy's fixed item sizes per kind, for the `<kind><size>` strings numpy's dtype pickles carry. */
 const FIXED_SIZES: Readonly<Record<string, readonly number[]>> = {
-  b: [1], i: [1, 2, 4, 8], u: [1, 2, 4, 8], f: [2, 4, 8, 16], c: [8, 16, 32], M: [8], m: [8], O: [8],
+  // datetime64/timedelta64 (M, m) are left out: their state carries unit metadata numpy checks.
+  b: [1], i: [1, 2, 4, 8], u: [1, 2, 4, 8], f: [2, 4, 8, 16], c: [8, 16, 32], O: [8],
 };
 const FLEXIBLE = new Set(['S', 'U', 'V']);
 
@@ -136,7 +137,7 @@ export function readDtype(value: PickleValue | undefined, depth = 0): ReadDtype 
   const args = sequenceItems(value.args);
   const descr = args?.[0];
   if (!args || args.length !== 3 || typeof descr !== 'string' || !isFlag(args[1]) || !isFlag(args[2])) return 'the numpy.dtype arguments are not (type string, align, copy)';
-  const match = /^([biufcMmOSUV])(\d{1,9})$/.exec(descr);
+  const match = /^([biufcOSUV])(\d{1,9})$/.exec(descr);
   if (!match) return `the dtype type string ${JSON.stringify(descr.slice(0, 40))} is not one numpy pickles write`;
   const kind = match[1] as string;
   const declared = Number(match[2]);
