@@ -6,6 +6,8 @@
  * escapes is a bug and is reported as such (exit 1).
  */
 
+import { redactSecrets } from './redact.js';
+
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
@@ -21,15 +23,16 @@ export abstract class MctError extends Error {
   readonly hint: string | undefined;
 
   constructor(message: string, options: MctErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Credentials never reach a message, whoever formats it (see redact.ts).
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : redactSecrets(options.hint);
   }
 
   /** The single line the CLI prints. */
   get oneLine(): string {
     const text = this.hint ? `${this.message} — ${this.hint}` : this.message;
-    return text.replace(/\s*\n\s*/g, ' ');
+    return redactSecrets(text.replace(/\s*\n\s*/g, ' '));
   }
 }
 

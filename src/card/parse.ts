@@ -135,14 +135,72 @@ export function parseCard(document: unknown, source = 'card'): ModelCard {
 }
 
 /** Parses JSON or YAML text (chosen by the file name; JSON is YAML too) into plain data. */
+/** The tags of YAML's core schema: anything else (`!!js/function`, `!!binary`, `!custom`) is refused. */
+const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+
+function checkTags(document: YAML.Document, source: string): void {
+  const refuse = (tag: string): never => {
+    throw new InputError(`the YAML tag ${tag} is not allowed: only plain YAML (core schema) is read`, {
+      location: source,
+      hint: 'remove the tag; a card holds strings, numbers, lists and mappings only',
+    });
+  };
+  for (const warning of document.warnings) {
+    if (warning.code === 'TAG_RESOLVE_FAILED') refuse(/tag:\S+|![^\s,]*/.exec(warning.message)?.[0] ?? 'of unknown kind');
+  }
+  YAML.visit(document, (_key, node) => {
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (typeof tag === 'string' && !CORE_TAGS.has(tag)) refuse(tag);
+  });
+}
+
+/** The first byte offset where `bytes` is not valid UTF-8, or -1. */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  let at = 0;
+  while (at < bytes.length) {
+    const byte = bytes[at] as number;
+    if (byte < 0x80) {
+      at += 1;
+      continue;
+    }
+    const length = byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    if (length === 0 || at + length > bytes.length) return at;
+    const second = bytes[at + 1] as number;
+    const low = byte === 0xe0 ? 0xa0 : byte === 0xf0 ? 0x90 : 0x80;
+    const high = byte === 0xed ? 0x9f : byte === 0xf4 ? 0x8f : 0xbf;
+    if (second < low || second > high) return at;
+    for (let index = 2; index < length; index += 1) {
+      const next = bytes[at + index] as number;
+      if (next < 0x80 || next > 0xbf) return at;
+    }
+    at += length;
+  }
+  return -1;
+}
+
+/** A card or config file's text: strict UTF-8, never a silent U+FFFD. */
+export function decodeDocument(bytes: Uint8Array, source: string): string {
+  const bad = invalidUtf8Offset(bytes);
+  if (bad >= 0) {
+    throw new InputError(`not valid UTF-8 at byte ${bad} (0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')})`, {
+      location: source,
+      hint: 'save the file as UTF-8',
+    });
+  }
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
 export function parseCardText(text: string, source: string): unknown {
   const isJson = extname(source).toLowerCase() === '.json';
   try {
     if (isJson) return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
-    const document = YAML.parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: true });
+    const document = YAML.parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: true, schema: 'core' });
     if (document.errors.length > 0) throw document.errors[0];
+    checkTags(document, source);
     return document.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new InputError(`not valid ${isJson ? 'JSON' : 'YAML'}: ${detail}`, {
       location: source,
@@ -156,8 +214,9 @@ export function parseCardText(text: string, source: string): unknown {
 export async function readDocument(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = decodeDocument(await readFile(path), path);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
     throw new InputError(`cannot read: ${reason}`, { location: path, hint: 'check the path', cause: error });

@@ -1,5 +1,11 @@
-import { jsonSafe, printableName } from '../pickle/text.js';
+import { jsonSafe, printableName as escapeControls } from '../pickle/text.js';
+import { redactSecrets } from '../redact.js';
 import { jsonDocument } from './json-contract.js';
+
+/** Every line printed: credentials hidden, terminal controls escaped. */
+function printableName(text: string): string {
+  return escapeControls(redactSecrets(text));
+}
 
 /**
  * Where a command's words go. stdout carries the result (human lines, or exactly one JSON
@@ -58,7 +64,7 @@ export class Reporter {
   /** The command's outcome: the JSON document with --json (see json-contract.ts), otherwise the human lines. */
   result(summary: Record<string, unknown>, humanLines: readonly string[]): void {
     if (this.options.json) {
-      process.stdout.write(`${jsonSafe(JSON.stringify(jsonDocument(this.options.command, summary, Date.now() - this.started), null, 2))}\n`);
+      process.stdout.write(`${jsonSafe(redactSecrets(JSON.stringify(jsonDocument(this.options.command, summary, Date.now() - this.started), null, 2)))}\n`);
     } else {
       for (const line of humanLines) process.stdout.write(`${printableName(line)}\n`);
     }

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { redactSecrets, registerBasicCredentials, registerSecret } from '../redact.js';
 import { MlflowConfigError } from './errors.js';
 
 export interface RetryPolicy {
@@ -171,7 +172,7 @@ function splitUserInfo(uri: string): { uri: string; username?: string; password?
 
 /** The URI with any `user:password@` replaced by `***@`, safe to print. */
 export function redactUri(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+  return redactSecrets(uri);
 }
 
 /**
@@ -193,6 +194,9 @@ export function loadMlflowConfig(overrides: ConfigOverrides = {}, options: LoadC
   const username = envValue(env, 'MLFLOW_TRACKING_USERNAME') ?? fileCreds.username ?? uriUser;
   const password = envValue(env, 'MLFLOW_TRACKING_PASSWORD') ?? fileCreds.password ?? uriPassword;
   const token = envValue(env, 'MLFLOW_TRACKING_TOKEN');
+  if (username !== undefined && password !== undefined) registerBasicCredentials(username, password);
+  registerSecret(password);
+  registerSecret(token);
   // As in MLflow's Python client: username and password together win over a token.
   const credentials: Credentials =
     username !== undefined && password !== undefined
