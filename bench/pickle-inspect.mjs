@@ -16,9 +16,9 @@
 //   wall time of the inspection and the process's max RSS (Node itself is about 45 MiB).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDeflate } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -88,9 +88,14 @@ function cli(path, extra = []) {
   return { flagged: result.status !== 0, dangerous: verdict === 'dangerous', verdict: result.status === 2 ? 'refused' : verdict };
 }
 
-function scanner(bin, tool, path) {
+function scanner(bin, tool, original) {
+  // A copy in a scratch folder: fickling writes safety_results.json next to the file and in its cwd.
+  const dir = mkdtempSync(join(scratch, `${tool}-`));
+  const path = join(dir, basename(original));
+  copyFileSync(original, path);
   const args = tool === 'picklescan' ? ['--path', path] : tool === 'modelscan' ? ['-p', path] : ['--check-safety', path];
-  const result = spawnSync(join(bin, tool), args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  const result = spawnSync(join(bin, tool), args, { cwd: dir, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  rmSync(dir, { recursive: true, force: true });
   const out = `${result.stdout}${result.stderr}`;
   if (tool === 'picklescan') {
     const dangerous = Number(/Dangerous globals: (\d+)/.exec(out)?.[1] ?? 0);
