@@ -12,6 +12,7 @@ import { registerModels } from './models.js';
 import { errorLine } from './output.js';
 import { registerPush } from './push.js';
 import { registerRegisterGenerative } from './register-generative.js';
+import { registerServe } from './serve.js';
 import { registerTrainPenguins } from './train-penguins.js';
 import { PROGRAM_VERSION } from './version.js';
 
@@ -100,6 +101,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerPush(program);
   registerCompletion(program);
+  registerServe(program);
   addHelpCommand(program);
   return program;
 }

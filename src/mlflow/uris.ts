@@ -216,3 +216,8 @@ export function appendToArtifactUri(artifactUri: string, relativePath: string): 
   const path = normalizeArtifactPath(relativePath);
   return path === '' ? artifactUri : `${artifactUri.replace(/\/+$/, '')}/${path}`;
 }
+
+/** A `models:/` or `runs:/` URI, which only MLflow can resolve (anything else is a local path). */
+export function isModelUri(location: string): boolean {
+  return /^(models|runs):\//.test(location);
+}

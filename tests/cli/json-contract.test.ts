@@ -40,6 +40,7 @@ const runs: Array<[string, string[]]> = [
   ['render a card', ['card', 'render', join(fixtures, 'mct/cats_vs_dogs_v0_0_1.json'), '--out-dir', 'rendered']],
   ['inspect a clean pickle', ['inspect', join(fixtures, 'pickle/rf-p4.pkl')]],
   ['inspect a dangerous pickle', ['inspect', join(fixtures, 'pickle/malicious-os-system.pkl')]],
+  ['plan serving a model', ['serve', '-m', 'models:/penguins-rf@champion', '--dry-run']],
 ];
 
 describe('the --json contract', () => {

@@ -3,6 +3,7 @@
  * onnxruntime in which the tests load, serve and evaluate the models Node logs.
  */
 import { execFile } from 'node:child_process';
+import { delimiter, dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { server } from './context.js';
 import { QUIET_ENV } from './mlflow-server.js';
@@ -19,9 +20,17 @@ export async function modelsPython(): Promise<string> {
   return modelsVenvBin(version, 'python');
 }
 
-/** The environment's variables for talking to the test server. */
+/** The environment's variables for talking to the test server; its bin first on PATH (`mlflow models serve` runs `uvicorn`). */
 export function modelsEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, ...QUIET_ENV, MLFLOW_TRACKING_URI: server().url, PYTHONWARNINGS: 'ignore', MLFLOW_ALLOW_FILE_STORE: 'true' };
+  const bin = dirname(modelsVenvBin(server().version, 'python'));
+  return {
+    ...process.env,
+    ...QUIET_ENV,
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+    MLFLOW_TRACKING_URI: server().url,
+    PYTHONWARNINGS: 'ignore',
+    MLFLOW_ALLOW_FILE_STORE: 'true',
+  };
 }
 
 /** Runs `script` (`python -c`) from the repository root; its last stdout line is JSON. */
