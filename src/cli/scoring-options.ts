@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { isModelUri } from '../mlflow/uris.js';
 import type { FlagSpec } from './flags.js';
 import type { OpenedTracking } from './mlflow-options.js';
+import type { Reporter } from './output.js';
 import { openExisting, type MlflowUriValues } from './registry-options.js';
 
 /** The model `serve` and `predict` load. */
@@ -21,8 +22,8 @@ export function requiredModelUri(flags: ModelUriValues): string {
 }
 
 /** MLflow, opened only when the model lives there (a local directory needs no tracking store). */
-export async function trackingFor(flags: ModelUriValues): Promise<OpenedTracking | undefined> {
-  return isModelUri(requiredModelUri(flags)) ? openExisting(flags) : undefined;
+export async function trackingFor(flags: ModelUriValues, reporter: Reporter): Promise<OpenedTracking | undefined> {
+  return isModelUri(requiredModelUri(flags)) ? openExisting(flags, reporter) : undefined;
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i;

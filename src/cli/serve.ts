@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
-import { dryRun, integer, json, mlflowUri, verbose } from './flags.js';
+import { described, dryRun, integer, json, mlflowUri, timeout, verbose } from './flags.js';
 import { byteSize, modelUri, requiredModelUri, trackingFor, type ModelUriValues } from './scoring-options.js';
 
 interface ServeFlags extends ModelUriValues {
@@ -21,7 +21,8 @@ export function registerServe(program: Command): void {
         { flags: '--host <host>', description: 'address to listen on', default: '127.0.0.1' },
         { flags: '-p, --port <port>', description: 'port to listen on (0: any free port)', default: 5000, defaultText: '5000', parse: integer(0) },
         { flags: '--max-body-size <size>', description: 'largest request body accepted (bytes, or e.g. 100mb)', default: 100 * 1024 ** 2, defaultText: '100mb', parse: byteSize },
-        mlflowUri,
+        described(mlflowUri, 'the MLflow a models:/ or runs:/ URI is resolved against'),
+        timeout,
         dryRun('writes no file, downloads nothing and listens nowhere; prints what it would serve'),
         json,
         verbose,
@@ -42,7 +43,7 @@ export function registerServe(program: Command): void {
         ]);
         return;
       }
-      const tracking = await trackingFor(flags);
+      const tracking = await trackingFor(flags, reporter);
       try {
         const request = {
           location,
