@@ -82,7 +82,7 @@ function fromMlflowFlags(attach: string): FlagSpec[] {
   ];
 }
 
-const FROM_MLFLOW_EXITS = { 1: 'MLflow did not answer or failed', 2: 'bad flags, or the run, model or version does not exist' };
+const FROM_MLFLOW_EXITS = { 1: 'MLflow did not answer or failed', 2: 'bad flags, a local store --mlflow-uri names does not exist, or the run, model or version does not exist' };
 
 /** `card from-run` and `card from-model`: cards built from what MLflow holds. */
 export function addCardFromMlflowCommands(card: Command): void {

@@ -10,7 +10,7 @@ export const JSON_SCHEMA_VERSION = '1';
  * Keys whose values are maps of the user's or MLflow's own names (tag keys, parameter and metric
  * names, hyperparameters, opcode names): those names are data and stay as they are.
  */
-const NAMED_BY_DATA = new Set(['tags', 'params', 'metrics', 'hyperparameters', 'fitted', 'counts', 'aliases', 'extensions']);
+const NAMED_BY_DATA = new Set(['tags', 'params', 'metrics', 'hyperparameters', 'fitted', 'counts', 'aliases']);
 
 function snakeKey(key: string): string {
   return /^[a-z][a-zA-Z0-9]*$/.test(key) ? key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : key;

@@ -32,7 +32,7 @@ async function withRegistry<T>(context: RegistryContext, planned: string, work: 
 
 const READ_FLAGS = [described(mlflowUri, 'the MLflow to read'), timeout, json, verbose];
 const CHANGE_FLAGS = [described(mlflowUri, 'the MLflow to change'), timeout, dryRun('writes no file; prints what would change'), json, verbose];
-const REGISTRY_EXITS = { 1: 'MLflow did not answer or failed', 2: 'bad flags, or the model, version or alias does not exist' };
+const REGISTRY_EXITS = { 1: 'MLflow did not answer or failed', 2: 'bad flags, a local store --mlflow-uri names does not exist, or the model, version or alias does not exist' };
 
 function versionJson(version: ModelVersion): Record<string, unknown> {
   return {
