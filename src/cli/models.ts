@@ -183,10 +183,11 @@ export function registerModels(program: Command): void {
       environment: ENV.mlflow,
     },
     async (context, uri) => {
-      const parsed = parseModelUri(uri as string);
+      // A malformed URI is a usage error before anything is opened.
+      parseModelUri(uri as string);
       const { reporter } = context;
       await withRegistry(context, `resolve ${uri}`, async (tracking) => {
-        if (parsed.kind === 'stage') reporter.warn(STAGES_DEPRECATED);
+        // Reading a version by its stage changes nothing: the deprecation is said when promoting.
         const shown = await showModelVersion(tracking.client, uri as string);
         const version = shown.version;
         const lines = [

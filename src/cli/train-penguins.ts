@@ -202,7 +202,8 @@ export function registerTrainPenguins(program: Command): void {
         if (recorded && tracking) {
           lines.push(`Run ID: ${recorded.runId} - accuracy: ${result.test.accuracy.toFixed(4)}`);
           if (recorded.registered) {
-            const alias = recorded.registered.alias ? ` (alias @${recorded.registered.alias})` : '';
+            const moved = recorded.registered.aliasMovedFrom ? `, moved from version ${recorded.registered.aliasMovedFrom}` : '';
+            const alias = recorded.registered.alias ? ` (alias @${recorded.registered.alias}${moved})` : '';
             lines.push(`Registered ${recorded.registered.name} version ${recorded.registered.version}${alias}`);
           }
           lines.push(...reportTracking(reporter, tracking, flags, recorded.runId));

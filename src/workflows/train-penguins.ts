@@ -59,7 +59,8 @@ export interface RecordedRun {
   runId: string;
   runLink: string;
   modelUri: string;
-  registered?: { name: string; version: string; alias?: string | undefined } | undefined;
+  /** `aliasMovedFrom`: the version the alias pointed at before (it moves, as MLflow's aliases do). */
+  registered?: { name: string; version: string; alias?: string | undefined; aliasMovedFrom?: string | undefined } | undefined;
   artifacts: string[];
   /** HTTP requests the run took, when recorded on a server. */
   httpRequests?: number | undefined;
@@ -161,8 +162,13 @@ async function recordRun(request: TrainPenguinsRequest, computed: Computed, clie
       const version = await client.registerModel(logged.modelUri, request.registeredName, {
         tags: { [MODEL_VERSION_TAG]: request.modelVersion, [VERSION_RUN_TAG]: runId },
       });
-      if (request.alias) await client.setAlias(request.registeredName, request.alias, version.version);
-      registered = { name: request.registeredName, version: version.version, alias: request.alias };
+      let aliasMovedFrom: string | undefined;
+      if (request.alias) {
+        const before = (await client.getRegisteredModel(request.registeredName)).aliases[request.alias];
+        await client.setAlias(request.registeredName, request.alias, version.version);
+        if (before !== undefined && before !== version.version) aliasMovedFrom = before;
+      }
+      registered = { name: request.registeredName, version: version.version, alias: request.alias, ...(aliasMovedFrom ? { aliasMovedFrom } : {}) };
       await client.setTag(runId, REGISTERED_VERSION_TAG, `models:/${request.registeredName}/${version.version}`);
     }
 

@@ -131,6 +131,11 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     }
     // One log-batch carries all params, metrics and tags; the whole run stays within a few dozen requests.
     expect(summary.mlflow.http_requests).toBeLessThan(60);
+
+    // A second version takes the alias over, and says from which version.
+    const again = runCli(['train-penguins', '--no-evaluate', '--mlflow-uri', server().url, '--mlflow-experiment', experiment, '--mlflow-reg-name', name, '--mlflow-alias', 'champion'], { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`Registered ${name} version 2 (alias @champion, moved from version 1)`);
   });
 
   it('falls back to ./mlruns when the server is unreachable: exit 1, or 0 with --offline-ok', async () => {

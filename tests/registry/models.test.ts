@@ -84,7 +84,7 @@ describeWithServer('models: the registry lifecycle through the CLI', () => {
     });
     const shown = await cli('models', 'show', `models:/${name}/Production`);
     expect(shown.stdout.split('\n').slice(0, 3)).toEqual([`${name} version 2  (models:/${name}/Production)`, '  Stage:       Production', '  Aliases:     -']);
-    expect(shown.stderr).toContain(STAGE_WARNING);
+    expect(shown.stderr).not.toContain(STAGE_WARNING);
 
     const versions = await cli('models', 'versions', name);
     expect(versions.code).toBe(0);
