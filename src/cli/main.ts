@@ -9,7 +9,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   try {
     refuseVersionValue(argv);
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    await (await buildProgram(argv)).parseAsync([...argv], { from: 'user' });
     // A command whose work succeeded can still ask for a non-zero exit (a run recorded locally
     // because the server was down, inspect findings) by setting process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

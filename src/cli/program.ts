@@ -1,19 +1,9 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { registerApiCard } from './api-card.js';
-import { registerCard } from './card.js';
-import { registerCompletion } from './completion.js';
 import { describeOption, fullName, specOf } from './define.js';
 import { environmentTopic, exitCodesTopic, type ExitMeanings } from './environment.js';
-import { registerInspect } from './inspect.js';
 import { JSON_SCHEMA_VERSION } from './json-contract.js';
-import { registerLegacyCard } from './legacy-card.js';
-import { registerModels } from './models.js';
 import { errorLine } from './output.js';
-import { registerPush } from './push.js';
-import { registerRegisterGenerative } from './register-generative.js';
-import { registerServe } from './serve.js';
-import { registerTrainPenguins } from './train-penguins.js';
 import { PROGRAM_VERSION } from './version.js';
 
 function jsonTopic(): string {
@@ -30,6 +20,39 @@ function jsonTopic(): string {
     'shipped in the package: schemas/json/<command>.schema.json, e.g. card-render.schema.json.',
     'Progress, warnings and errors go to stderr.',
   ].join('\n');
+}
+
+interface LazyCommand {
+  name: string;
+  /** The line the root --help shows; the command's own help has its full description. */
+  summary: string;
+  load: () => Promise<(program: Command) => void>;
+}
+
+const COMMANDS: readonly LazyCommand[] = [
+  { name: 'train-penguins', summary: 'train, evaluate, record and document a random forest on Palmer Penguins', load: async () => (await import('./train-penguins.js')).registerTrainPenguins },
+  { name: 'register-generative', summary: 'register a text-generation model in the Model Registry and write its card', load: async () => (await import('./register-generative.js')).registerRegisterGenerative },
+  { name: 'legacy-card', summary: 'a Model Card for a model file never tracked in MLflow', load: async () => (await import('./legacy-card.js')).registerLegacyCard },
+  { name: 'api-card', summary: 'a Model Card for a model used through an external API', load: async () => (await import('./api-card.js')).registerApiCard },
+  { name: 'card', summary: 'validate, render and check cards, or build one from MLflow', load: async () => (await import('./card.js')).registerCard },
+  { name: 'models', summary: 'the Model Registry: list, show, promote, aliases', load: async () => (await import('./models.js')).registerModels },
+  { name: 'inspect', summary: 'what a pickle, joblib or PyTorch file holds, without loading it', load: async () => (await import('./inspect.js')).registerInspect },
+  { name: 'push', summary: 'send a local store (./mlruns) to an MLflow server', load: async () => (await import('./push.js')).registerPush },
+  { name: 'serve', summary: "serve a model over MLflow's scoring protocol (/invocations)", load: async () => (await import('./serve.js')).registerServe },
+  { name: 'completion', summary: 'a shell completion script for bash, zsh or fish', load: async () => (await import('./completion.js')).registerCompletion },
+];
+
+/**
+ * The commands `argv` runs: its first word (after `help`, the word after it). No word (the
+ * program's --version or --help) needs none; `completion`, the help topics and an unknown word
+ * (for its suggestion) need them all. Without `argv` (a program to inspect), all.
+ */
+function commandsToLoad(argv: readonly string[] | undefined): Set<string> | 'all' {
+  if (argv === undefined) return 'all';
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  if (name === undefined) return new Set();
+  return COMMANDS.some((command) => command.name === name && name !== 'completion') ? new Set([name]) : 'all';
 }
 
 /** Every command below `command`, depth first. */
@@ -80,7 +103,7 @@ export function refuseVersionValue(argv: readonly string[]): void {
   }
 }
 
-export function buildProgram(): Command {
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('mlflow-mct')
     .description('Train, track, register and document models on MLflow, with Model Card Toolkit-compatible cards.')
     .version(PROGRAM_VERSION, '-V, --version', "print mlflow-mct's version")
@@ -92,16 +115,14 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(errorLine(`${text.replace(/^error: /, '').trimEnd()} — run with --help for usage`)) })
     .addHelpText('after', `\nHelp topics: mlflow-mct help ${TOPICS.join(' | ')}; shell completion: mlflow-mct completion bash|zsh|fish\n`);
 
-  registerTrainPenguins(program);
-  registerRegisterGenerative(program);
-  registerLegacyCard(program);
-  registerApiCard(program);
-  registerCard(program);
-  registerModels(program);
-  registerInspect(program);
-  registerPush(program);
-  registerCompletion(program);
-  registerServe(program);
+  // Each command's module (and what it imports: training, cards, the MLflow client) loads only
+  // when that command runs; the others are listed by name and summary, so --version and --help
+  // start fast.
+  const wanted = commandsToLoad(argv);
+  for (const command of COMMANDS) {
+    if (wanted === 'all' || wanted.has(command.name)) (await command.load())(program);
+    else program.command(command.name).summary(command.summary).allowUnknownOption().helpOption(false);
+  }
   addHelpCommand(program);
   return program;
 }

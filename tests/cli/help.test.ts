@@ -5,7 +5,7 @@ import { commandTree, buildProgram } from '../../src/cli/program.js';
 import { runCli } from '../helpers/cli.js';
 
 /** Every command with a spec (leaves such as `card validate`), by full name. */
-const program = buildProgram();
+const program = await buildProgram();
 const commands = commandTree(program).filter((command) => specOf(command) !== undefined);
 const names = commands.map(fullName);
 

@@ -10,7 +10,7 @@ const fixtures = new URL('../fixtures/', import.meta.url).pathname;
 const SHA = '607a30d783dfa663caf39e06633721c8d4cfcd7e';
 
 /** Every command that takes --json. */
-const jsonCommands = commandTree(buildProgram())
+const jsonCommands = commandTree(await buildProgram())
   .filter((command) => specOf(command)?.flags.some((flag) => flag.flags === '--json'))
   .map(fullName);
 
