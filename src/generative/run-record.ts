@@ -1,8 +1,8 @@
-import { userInfo } from 'node:os';
 import type { GenerativeModelFacts } from '../card/presets/generative.js';
 import type { Tags } from '../mlflow/types.js';
 import { TEXT_GENERATION_TASK, transformersFlavor, type TextGenerationSource } from './mlmodel.js';
 import { SOURCE_NAME_TAG, SOURCE_TYPE_TAG, USER_TAG } from '../mlflow/tags.js';
+import { currentUser } from '../mlflow/config.js';
 
 /**
  * What a register-generative run records as params and tags, and the card facts read back from
@@ -11,14 +11,6 @@ import { SOURCE_NAME_TAG, SOURCE_TYPE_TAG, USER_TAG } from '../mlflow/tags.js';
 
 /** The `mlflow.source.name` of runs made by register-generative. */
 export const REGISTER_GENERATIVE_SOURCE = 'mlflow-mct register-generative';
-
-function username(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
 
 function firstBaseModel(baseModel: string | string[] | undefined): string | undefined {
   return Array.isArray(baseModel) ? baseModel.join(', ') : baseModel;
@@ -77,7 +69,7 @@ export function generativeRunTags(facts: GenerativeModelFacts, userTags: Tags): 
   return {
     [SOURCE_NAME_TAG]: REGISTER_GENERATIVE_SOURCE,
     [SOURCE_TYPE_TAG]: 'LOCAL',
-    [USER_TAG]: username(),
+    [USER_TAG]: currentUser(),
     task: TEXT_GENERATION_TASK,
     ...(facts.license ? { license: facts.license } : {}),
     ...userTags,

@@ -6,7 +6,7 @@
  * configuration to a person, and it never includes them.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { redactSecrets, registerBasicCredentials, registerSecret } from '../redact.js';
 import { MlflowConfigError } from './errors.js';
@@ -274,4 +274,13 @@ export function describeConfig(config: MlflowConfig): Record<string, unknown> {
     backoffFactor: config.retry.backoffFactor,
     workspace: config.workspace,
   };
+}
+
+/** Who records a run (`mlflow.user`), as MLflow's `getpass.getuser()`: the login name, else `USER`. */
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { userInfo } from 'node:os';
 import type { DatasetInput, Tags } from '../mlflow/types.js';
 import type { MetricInput } from '../mlflow/client.js';
 import { sklearnParam, type TrainingResult } from '../train/index.js';
 import { GIT_COMMIT_TAG, SOURCE_NAME_TAG, SOURCE_TYPE_TAG, USER_TAG } from '../mlflow/tags.js';
+import { currentUser } from '../mlflow/config.js';
 
 /**
  * What a train-penguins run records in MLflow, computed from the training result alone so that a
@@ -38,14 +38,6 @@ function gitCommit(cwd: string): string | undefined {
     return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim() || undefined;
   } catch {
     return undefined;
-  }
-}
-
-function username(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
   }
 }
 
@@ -112,7 +104,7 @@ export function penguinRunContent(
     ...training.map((metric) => ({ ...metric, dataset: 'training' as const })),
   ];
   const commit = gitCommit(context.cwd);
-  const user = username();
+  const user = currentUser();
   const sourceTags: Tags = {
     [SOURCE_NAME_TAG]: SOURCE_NAME,
     [SOURCE_TYPE_TAG]: 'LOCAL',
