@@ -13,6 +13,8 @@ export type Meta = Record<string, MetaValue>;
 
 /** Plain scalars PyYAML gives a tag of their own (`value`, `merge`): always quoted. */
 const PYYAML_SPECIAL = new Set(['=', '<<']);
+/** PyYAML refuses a tab in a plain scalar: strings with a C0 control character are double-quoted, where each is escaped. */
+const NEEDS_ESCAPES = /[\u0000-\u001f]/;
 const MERGE_TAG = 'tag:yaml.org,2002:merge';
 
 export function dumpMeta(meta: Meta): string {
@@ -24,7 +26,9 @@ export function dumpMeta(meta: Meta): string {
   });
   YAML.visit(document, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && PYYAML_SPECIAL.has(node.value)) node.type = 'QUOTE_SINGLE';
+      if (typeof node.value !== 'string') return;
+      if (NEEDS_ESCAPES.test(node.value)) node.type = 'QUOTE_DOUBLE';
+      else if (PYYAML_SPECIAL.has(node.value)) node.type = 'QUOTE_SINGLE';
     },
   });
   return document.toString({ singleQuote: true, lineWidth: 0 });
