@@ -25,6 +25,16 @@ export function mergeCards(base: ModelCard, ...overlays: ModelCard[]): ModelCard
   return overlays.reduce<ModelCard>((card, overlay) => mergeValue(card, overlay) as ModelCard, base);
 }
 
+/**
+ * The lowest layer of a written card: today's date as the version date (ISO), or the date of
+ * SOURCE_DATE_EPOCH for reproducible builds. A date from MLflow or the user replaces it.
+ */
+export function datedToday(env: NodeJS.ProcessEnv = process.env): ModelCard {
+  const epoch = Number(env.SOURCE_DATE_EPOCH);
+  const now = env.SOURCE_DATE_EPOCH && Number.isFinite(epoch) ? new Date(epoch * 1000) : new Date();
+  return { model_details: { version: { date: now.toISOString().slice(0, 10) } } };
+}
+
 /** The card flags every card command shares. */
 export interface CardFlags {
   name?: string;

@@ -19,7 +19,11 @@ import { filterLiteral } from '../mlflow/filters.js';
 import type { DatasetInput, LoggedModel, ModelVersion, RegisteredModel, Run, Tags } from '../mlflow/types.js';
 import { appendToArtifactUri, formatModelUri, parseModelUri } from '../mlflow/uris.js';
 import type { Lang } from './labels.js';
-import { generativeCardDefaults } from './presets/generative.js';
+import type { CardExtras } from './extras.js';
+import { readLoggedCard } from './logged-card.js';
+import { generativeCardDefaults, generativeCardExtras } from './presets/generative.js';
+import { PENGUIN_CARD_EXTRAS, PENGUINS_SOURCE_NAME } from './presets/penguins.js';
+import { performanceMetrics } from './run-metrics.js';
 import type { Dataset, ModelCard, PerformanceMetric } from './schema.js';
 import { DATASET_CONTEXT_TAG, LOG_MODEL_HISTORY_TAG, NOTE_TAG, SOURCE_NAME_TAG } from '../mlflow/tags.js';
 
@@ -62,6 +66,8 @@ export interface MlflowModelRecord {
   run: RunRecord | undefined;
   models: LoggedModelRecord[];
   registry: RegistryRecord | undefined;
+  /** The card the run logged, when a command of this toolkit made it. */
+  loggedCard?: ModelCard | undefined;
 }
 
 /** Params and metrics of one version, for comparing versions. */
@@ -287,7 +293,7 @@ export async function readRunRecord(client: MlflowClient, runId: string, trackin
   const versions = await client.searchModelVersions({ filter: `run_id = ${filterLiteral(runId)}` });
   const newest = versions.sort((a, b) => (b.creationTimestamp ?? 0) - (a.creationTimestamp ?? 0))[0];
   const registry = newest ? await registryRecord(client, newest, run, lang) : undefined;
-  return { tracking, run, models, registry };
+  return { tracking, run, models, registry, loggedCard: await readLoggedCard(client, raw.info.artifactUri) };
 }
 
 /** A registered model version (`models:/name/3`, `@alias`, `/Production`, `/latest`) or a LoggedModel (`models:/m-...`). */
@@ -313,7 +319,8 @@ export async function readModelRecord(client: MlflowClient, uri: string, trackin
   const models: LoggedModelRecord[] = [];
   if (version.modelId) models.push(await loggedModelRecord(client, await client.getLoggedModel(version.modelId)));
   else if (read) models.push(...(await readRunModels(client, read.run)));
-  return { tracking, run: read?.record, models, registry: await registryRecord(client, version, read?.record, lang) };
+  const loggedCard = read ? await readLoggedCard(client, read.run.info.artifactUri) : undefined;
+  return { tracking, run: read?.record, models, registry: await registryRecord(client, version, read?.record, lang), loggedCard };
 }
 
 // ---- The card ----
@@ -347,35 +354,19 @@ const CARD_TEXTS: Record<Lang, {
   },
 };
 
-function isoTime(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+function isoDate(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** A local path or file: URI says nothing to the card's readers (and shows a machine's folders); its file name does. */
+function shareable(location: string): string {
+  if (/^file:/i.test(location) || location.startsWith('/') || /^[A-Za-z]:[\\/]/.test(location)) return location.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? location;
+  return location;
 }
 
 /** The tracking server's UI page of a run; undefined for a local store. */
 export function runPageUrl(tracking: string, experimentId: string, runId: string): string | undefined {
   return /^https?:\/\//i.test(tracking) ? `${tracking.replace(/\/+$/, '')}/#/experiments/${experimentId}/runs/${runId}` : undefined;
-}
-
-function metricValue(value: number): string {
-  return Number.isNaN(value) ? 'NaN' : String(value);
-}
-
-/** Every metric, with `<m>_ci_lower` / `<m>_ci_upper` folded into `<m>`'s confidence interval. */
-export function performanceMetrics(metrics: Record<string, number>): PerformanceMetric[] {
-  const keys = Object.keys(metrics).sort();
-  const folded = new Set<string>();
-  const result: PerformanceMetric[] = [];
-  for (const key of keys) {
-    const lower = metrics[`${key}_ci_lower`];
-    const upper = metrics[`${key}_ci_upper`];
-    const metric: PerformanceMetric = { type: key, value: metricValue(metrics[key] as number) };
-    if (lower !== undefined && upper !== undefined) {
-      metric.confidence_interval = { lower_bound: metricValue(lower), upper_bound: metricValue(upper) };
-      folded.add(`${key}_ci_lower`).add(`${key}_ci_upper`);
-    }
-    result.push(metric);
-  }
-  return result.filter((metric) => !folded.has(metric.type as string));
 }
 
 /** `name (type), ...` of a signature's column specs; `type` alone for unnamed columns. */
@@ -423,7 +414,7 @@ function datasetOf(input: DatasetInput, lang: Lang): Dataset {
   const context = input.tags[DATASET_CONTEXT_TAG];
   const parts = [
     `${texts.dataDigest} ${dataset.digest}`,
-    uri ? `${texts.dataSource} ${uri}` : undefined,
+    uri ? `${texts.dataSource} ${shareable(uri)}` : undefined,
     context ? `${texts.dataContext} ${context}` : undefined,
     rows ? `${texts.dataRows} ${rows}` : undefined,
   ].filter((part): part is string => part !== undefined);
@@ -441,6 +432,8 @@ export interface CardFromMlflow {
   facts: ModelCard;
   /** What MCT has no field for, for the sidecar file. */
   extensions: Record<string, unknown>;
+  /** Publication facts (Hub metadata) for the sidecar and the Markdown's front matter. */
+  extras: CardExtras;
 }
 
 /** The card layers for a record read with `readRunRecord` or `readModelRecord`. */
@@ -449,19 +442,28 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
   const { run, registry, models } = record;
   const version = registry?.version;
   const generative = run?.tags[SOURCE_NAME_TAG] === REGISTER_GENERATIVE_SOURCE;
-  const defaults = generative && run ? generativeCardDefaults(lang, generativeFactsFromRun(version?.name ?? run.params.model_id ?? run.runId, run.params, run.tags)) : {};
+  const generativeFacts = generative && run ? generativeFactsFromRun(version?.name ?? run.params.model_id ?? run.runId, run.params, run.tags) : undefined;
+  // The card the run logged is the best start: it has the uses, limitations, charts and
+  // readable metrics of the command that made the run; MLflow's facts then bring it up to date.
+  const logged = record.loggedCard;
+  const defaults = logged ?? (generativeFacts ? generativeCardDefaults(lang, generativeFacts) : {});
+  const extras: CardExtras = generativeFacts ? generativeCardExtras(generativeFacts) : run?.tags[SOURCE_NAME_TAG] === PENGUINS_SOURCE_NAME ? PENGUIN_CARD_EXTRAS : {};
 
   const references = [
-    ...(defaults.model_details?.references ?? []),
+    ...(defaults.model_details?.references ?? []).filter((reference) => !/^(runs|models):\//.test(reference.reference ?? '')),
     ...(run ? [{ reference: runPageUrl(record.tracking, run.experimentId, run.runId) ?? `runs:/${run.runId}` }] : []),
     ...(version ? [{ reference: formatModelUri({ kind: 'version', name: version.name, version: version.version }) }] : []),
     ...models.filter((model) => model.modelId).map((model) => ({ reference: formatModelUri({ kind: 'logged-model', modelId: model.modelId as string }) })),
-  ];
+  ].filter((reference, index, all) => all.findIndex((other) => other.reference === reference.reference) === index);
   const versionName = version?.version ?? run?.tags.model_version ?? run?.params.version;
-  const versionDate = isoTime(version?.creationTimestamp ?? run?.startTime);
-  const path = version?.source ?? models[0]?.location;
+  const versionDate = isoDate(version?.creationTimestamp ?? run?.startTime);
+  const path = version
+    ? formatModelUri({ kind: 'version', name: version.name, version: version.version })
+    : models[0]?.modelId
+      ? formatModelUri({ kind: 'logged-model', modelId: models[0].modelId })
+      : models[0]?.location && shareable(models[0].location);
   const overview = registry?.model?.description || run?.tags[NOTE_TAG] || (run ? texts.overview(run) : undefined);
-  const name = version?.name ?? run?.runName ?? run?.runId;
+  const name = version?.name ?? (logged ? undefined : (run?.runName ?? run?.runId));
 
   const params = run?.params ?? {};
   const architecture = [
@@ -475,11 +477,12 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
     ...(run?.datasets ?? []).map((input) => datasetOf(input, lang)),
     ...(generative && run ? generativeDatasetsFromRun(run.params).map((dataset) => ({ name: dataset })) : []),
   ];
-  const metrics = performanceMetrics(run?.metrics ?? {});
+  const metrics = logged?.quantitative_analysis?.performance_metrics ? [] : performanceMetrics(run?.metrics ?? {});
+  const described = generative || logged !== undefined;
 
   const facts: ModelCard = {
     model_details: {
-      ...(generative ? {} : { ...(name ? { name } : {}), ...(overview ? { overview } : {}) }),
+      ...(generative ? {} : { ...(name ? { name } : {}), ...(overview && !logged ? { overview } : {}) }),
       ...(versionName || versionDate || registry
         ? { version: { ...(versionName ? { name: versionName } : {}), ...(versionDate ? { date: versionDate } : {}), ...(registry ? { diff: registry.changes } : {}) } }
         : {}),
@@ -487,10 +490,10 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
       ...(path ? { path } : {}),
     },
     model_parameters: {
-      ...(!generative && architecture.length > 0 ? { model_architecture: architecture.join('\n') } : {}),
-      ...(data.length > 0 ? { data } : {}),
-      ...(!generative && inputFormat ? { input_format: inputFormat } : {}),
-      ...(!generative && outputFormat ? { output_format: outputFormat } : {}),
+      ...(!described && architecture.length > 0 ? { model_architecture: architecture.join('\n') } : {}),
+      ...(data.length > 0 && !logged?.model_parameters?.data ? { data } : {}),
+      ...(!described && inputFormat ? { input_format: inputFormat } : {}),
+      ...(!described && outputFormat ? { output_format: outputFormat } : {}),
     },
     ...(metrics.length > 0 ? { quantitative_analysis: { performance_metrics: metrics } } : {}),
   };
@@ -510,11 +513,11 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
               params: run.params,
               metrics: run.metrics,
               tags,
-              datasets: run.datasets.map((input) => ({ name: input.dataset.name, digest: input.dataset.digest, source: input.dataset.source, context: input.tags[DATASET_CONTEXT_TAG] ?? null })),
+              datasets: run.datasets.map((input) => ({ name: input.dataset.name, digest: input.dataset.digest, context: input.tags[DATASET_CONTEXT_TAG] ?? null })),
             },
           }
         : {}),
-      logged_models: models.map((model) => ({ name: model.name, model_id: model.modelId ?? null, location: model.location ?? null, flavors: Object.keys(model.flavors) })),
+      logged_models: models.map((model) => ({ name: model.name, model_id: model.modelId ?? null, location: model.location ? shareable(model.location) : null, flavors: Object.keys(model.flavors) })),
       ...(registry
         ? {
             registered_model: {
@@ -522,7 +525,7 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
               version: registry.version.version,
               stage: registry.version.currentStage,
               aliases: registry.version.aliases,
-              source: registry.version.source,
+              source: registry.version.source ? shareable(registry.version.source) : null,
               previous_version: registry.previousVersion ?? null,
               changes: registry.changes,
             },
@@ -530,5 +533,5 @@ export function cardFromMlflow(record: MlflowModelRecord, lang: Lang): CardFromM
         : {}),
     },
   };
-  return { defaults, facts, extensions };
+  return { defaults, facts, extensions, extras };
 }

@@ -103,8 +103,8 @@ const en: CardLabels = {
 };
 
 const es: CardLabels = {
-  modelCardFor: 'Model Card de',
-  modelCard: 'Model Card',
+  modelCardFor: 'Ficha de modelo de',
+  modelCard: 'Ficha de modelo',
   modelDetails: 'Detalles del modelo',
   overview: 'Descripción general',
   version: 'Versión',

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { CardValidationError, InputError } from '../errors.js';
+import { cardFromMarkdown } from './embedded.js';
 import { isV001, migrateV001ToV002 } from './migrate.js';
 import { MCT_SCHEMA_VERSION, modelCardSchema, unwrapOptional, type ModelCard } from './schema.js';
 
@@ -221,7 +222,7 @@ export async function readDocument(path: string): Promise<unknown> {
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
     throw new InputError(`cannot read: ${reason}`, { location: path, hint: 'check the path', cause: error });
   }
-  return parseCardText(text, path);
+  return extname(path).toLowerCase() === '.md' ? cardFromMarkdown(text, path) : parseCardText(text, path);
 }
 
 /** Loads a Model Card from a .json, .yaml or .yml file. */

@@ -6,14 +6,22 @@ import type { Lang } from './labels.js';
 import { escapeMarkdownBlock, escapeMarkdownInline } from './markdown.js';
 import type { ModelCard } from './schema.js';
 import { toMctJson } from './serialize.js';
-import { buildCardView, type TextEscaper } from './view.js';
 import { foreignLanguage } from './language.js';
+import type { CardExtras } from './extras.js';
+import { frontMatter } from './hub.js';
+import { buildHubView } from './hub-view.js';
+import type { ImageFile } from './images.js';
+import { buildCardView, type CardView, type TextEscaper } from './view.js';
 
 export const CARD_FORMATS = ['html', 'md', 'json'] as const;
 export type CardFormat = (typeof CARD_FORMATS)[number];
 
 export interface RenderOptions {
   lang?: Lang;
+  /** Markdown: show these image files (by bare file name) instead of `data:` URIs. */
+  imageFiles?: readonly ImageFile[];
+  /** Markdown: YAML front matter (Hugging Face Hub metadata) put at the top. */
+  metadata?: Record<string, unknown>;
 }
 
 const GENERATOR = `mlflow-mct ${version}`;
@@ -24,15 +32,17 @@ const markdownText: TextEscaper = { block: escapeMarkdownBlock, inline: escapeMa
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-function template(format: 'html' | 'md'): Handlebars.TemplateDelegate {
-  let delegate = compiled.get(format);
+const TEMPLATES = { html: 'html/model-card.html.hbs', md: 'md/model-card.md.hbs', hub: 'md/hf-readme.md.hbs' } as const;
+
+function template(kind: keyof typeof TEMPLATES): Handlebars.TemplateDelegate {
+  let delegate = compiled.get(kind);
   if (!delegate) {
-    const source = readFileSync(join(templatesDir, format, 'model-card.' + format + '.hbs'), 'utf8');
+    const source = readFileSync(join(templatesDir, TEMPLATES[kind]), 'utf8');
     const handlebars = Handlebars.create();
-    if (format === 'html') registerHtmlHelpers(handlebars);
+    if (kind === 'html') registerHtmlHelpers(handlebars);
     // Markdown text is escaped for Markdown in the view, so Handlebars must not HTML-escape it again.
-    delegate = handlebars.compile(source, { strict: false, noEscape: format === 'md', preventIndent: true });
-    compiled.set(format, delegate);
+    delegate = handlebars.compile(source, { strict: false, noEscape: kind !== 'html', preventIndent: true });
+    compiled.set(kind, delegate);
   }
   return delegate;
 }
@@ -53,12 +63,34 @@ function registerHtmlHelpers(handlebars: typeof Handlebars): void {
   });
 }
 
+/** Points the view's images at their files; an image without a file keeps its data: URI. */
+export function linkImageFiles(view: CardView, files: readonly ImageFile[]): void {
+  const byUri = new Map(files.map((file) => [file.dataUri, file.file]));
+  const collections = [...view.datasets.map((dataset) => dataset.graphics), view.quantitative?.graphics];
+  for (const image of collections.flatMap((collection) => collection?.images ?? [])) {
+    const file = image.src === undefined ? undefined : byUri.get(image.src);
+    if (file) image.src = encodeURI(file);
+  }
+}
+
 /** Renders a card as self-contained HTML, Markdown, or MCT JSON. */
 export function renderCard(card: ModelCard, format: CardFormat, options: RenderOptions = {}): string {
   if (format === 'json') return toMctJson(card);
   const lang = options.lang ?? 'en';
   const view = buildCardView(card, lang, format === 'html' ? htmlText : markdownText, GENERATOR);
-  return template(format)(view);
+  if (format === 'html') return template(format)(view);
+  if (options.imageFiles) linkImageFiles(view, options.imageFiles);
+  return frontMatter(options.metadata ?? {}) + template(format)(view);
+}
+
+/**
+ * The card as a Hugging Face Hub README: front matter, then the Hub template's sections filled
+ * from the card and its extras.
+ */
+export function renderHubReadme(card: ModelCard, extras: CardExtras, options: RenderOptions = {}): string {
+  const view = buildCardView(card, options.lang ?? 'en', markdownText, GENERATOR);
+  if (options.imageFiles) linkImageFiles(view, options.imageFiles);
+  return frontMatter(options.metadata ?? {}) + template('hub')(buildHubView(view, card, extras, markdownText));
 }
 
 /**

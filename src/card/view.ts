@@ -1,7 +1,8 @@
-import type { Graphic, GraphicsCollection, ModelCard, PerformanceMetric } from './schema.js';
+import type { Graphic, GraphicsCollection, ModelCard } from './schema.js';
 import { CARD_LABELS, type CardLabels, type Lang } from './labels.js';
 import { chartAnnotation, type ChartAnnotation } from './chart-annotation.js';
 import { metricTables, type MetricTables } from './metric-tables.js';
+import { metricRows } from './metric-names.js';
 
 /**
  * The data the templates see: the card reshaped for display, with every piece of text passed
@@ -110,14 +111,6 @@ export function safeHref(text: string): string | undefined {
   }
 }
 
-/** MCT's metric-table semantics: name = type[, slice]; value = value[ (lower, upper)]. */
-export function metricCells(metric: PerformanceMetric): { name: string; value: string } {
-  const name = [metric.type ?? '', metric.slice].filter((part) => part !== undefined && part !== '').join(', ');
-  const interval = metric.confidence_interval;
-  const bounds = interval && (interval.lower_bound || interval.upper_bound) ? ` (${interval.lower_bound ?? ''}, ${interval.upper_bound ?? ''})` : '';
-  return { name, value: `${metric.value ?? ''}${bounds}` };
-}
-
 function nonEmpty(text: string | undefined): text is string {
   return text !== undefined && text !== '';
 }
@@ -169,10 +162,7 @@ export function buildCardView(card: ModelCard, lang: Lang, escape: TextEscaper, 
       mitigation: escape.inline(risk.mitigation_strategy ?? ''),
     })),
   };
-  const metrics = (analysis.performance_metrics ?? []).map((metric) => {
-    const cells = metricCells(metric);
-    return { name: escape.inline(cells.name), value: escape.inline(cells.value) };
-  });
+  const metrics = metricRows(analysis.performance_metrics ?? [], lang).map((row) => ({ name: escape.inline(row.name), value: escape.inline(row.value) }));
   const analysisGraphics = graphics(analysis.graphics);
 
   return {

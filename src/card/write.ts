@@ -1,5 +1,8 @@
 import { basename, join } from 'node:path';
-import { ensureOutputDir, writeFilesAtomically } from '../io/atomic.js';
+import { ensureOutputDir, writeFilesAtomically, type PendingFile } from '../io/atomic.js';
+import type { CardExtras } from './extras.js';
+import { hubMetadata } from './hub.js';
+import { imageFiles } from './images.js';
 import type { Lang } from './labels.js';
 import { parseCard } from './parse.js';
 import { CARD_FORMATS, renderCard, type CardFormat } from './render.js';
@@ -9,24 +12,30 @@ export interface CardFiles {
   html?: string;
   md?: string;
   json?: string;
-  /** Extensions that Model Card Toolkit has no field for; absent when there are none. */
+  /** Extensions and extras that Model Card Toolkit has no field for; absent when there are none. */
   sidecar?: string;
+  /** The Markdown's images, written beside it (absent with inline images or without graphics). */
+  images?: string[];
 }
 
 export interface WriteCardOptions {
   card: ModelCard;
   outDir: string;
-  /** The HTML file name, e.g. penguin_model_card.html; the .md and .json files share its stem. */
+  /** The HTML file name, e.g. penguin_model_card.html; the other files share its stem. */
   htmlName: string;
   lang: Lang;
   /** Data kept beside the card, never inside the MCT JSON (which only carries keys MCT knows). */
   extensions?: Record<string, unknown>;
+  /** Publication facts MCT has no field for (Hub metadata, out-of-scope uses...): sidecar and front matter. */
+  extras?: CardExtras;
   /** Which renderings to write; all three by default. */
   formats?: readonly CardFormat[];
+  /** Markdown images as base64 `data:` URIs instead of files beside the Markdown. */
+  inlineImages?: boolean;
 }
 
-export function cardFileNames(outDir: string, htmlName: string): Required<CardFiles> {
-  const stem = basename(htmlName).replace(/\.html?$/i, '');
+export function cardFileNames(outDir: string, htmlName: string): Required<Omit<CardFiles, 'images'>> {
+  const stem = cardStem(htmlName);
   return {
     html: join(outDir, `${stem}.html`),
     md: join(outDir, `${stem}.md`),
@@ -35,22 +44,42 @@ export function cardFileNames(outDir: string, htmlName: string): Required<CardFi
   };
 }
 
+export function cardStem(name: string): string {
+  return basename(name).replace(/\.(html?|md|json)$/i, '');
+}
+
+/** Every file a card was written to, for logging them as artifacts together. */
+export function cardFileList(files: CardFiles): string[] {
+  return [files.html, files.md, files.json, files.sidecar, ...(files.images ?? [])].filter((file): file is string => file !== undefined);
+}
+
+/** The sidecar document: extensions and extras beside the card, or nothing when there are none. */
+function sidecarOf(options: WriteCardOptions, jsonName: string): Record<string, unknown> | undefined {
+  const content = { ...(options.extensions ?? {}), ...(options.extras ?? {}) };
+  return Object.keys(content).length > 0 ? { card: jsonName, lang: options.lang, ...content } : undefined;
+}
+
 /**
- * Validates the card, renders it as HTML, Markdown and MCT JSON, and writes all of them or none.
+ * Validates the card, renders it as HTML, Markdown (with Hub front matter, images as files beside
+ * it) and MCT JSON, and writes all of them or none.
  */
 export async function writeCard(options: WriteCardOptions): Promise<{ files: CardFiles; card: ModelCard; markdown: string }> {
   const card = parseCard(options.card, 'the composed card');
   const names = cardFileNames(options.outDir, options.htmlName);
-  const markdown = renderCard(card, 'md', { lang: options.lang });
   const formats = options.formats ?? CARD_FORMATS;
+  const images = formats.includes('md') && !options.inlineImages ? imageFiles(card, cardStem(options.htmlName)) : [];
+  const markdown = renderCard(card, 'md', { lang: options.lang, imageFiles: images, metadata: hubMetadata(card, options.extras ?? {}) });
   const files: CardFiles = {};
-  const pending = formats.map((format) => {
+  const pending: PendingFile[] = formats.map((format) => {
     files[format] = names[format];
     return { path: names[format], contents: format === 'md' ? markdown : renderCard(card, format, { lang: options.lang }) };
   });
-  const hasExtensions = options.extensions !== undefined && Object.keys(options.extensions).length > 0;
-  if (hasExtensions) {
-    const sidecar = { card: basename(names.json), lang: options.lang, ...options.extensions };
+  if (images.length > 0) {
+    files.images = images.map((image) => join(options.outDir, image.file));
+    pending.push(...images.map((image) => ({ path: join(options.outDir, image.file), contents: image.bytes })));
+  }
+  const sidecar = sidecarOf(options, basename(names.json));
+  if (sidecar) {
     files.sidecar = names.sidecar;
     pending.push({ path: names.sidecar, contents: `${JSON.stringify(sidecar, null, 2)}\n` });
   }

@@ -3,13 +3,12 @@ import { apiCardDefaults, type ApiModelFacts } from '../card/presets/api.js';
 import { renderDescription } from '../card/render.js';
 import { writeCard } from '../card/write.js';
 import { attachCard, cardCommandFlags, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
-import { composeCard, type CardOptionValues } from './card-options.js';
+import { cardOutputName, composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
 import { CARD_FLAGS, described, httpUrl, isoDate, name } from './flags.js';
 
-export const API_CARD_HTML = 'generative_api_model_card.html';
 export const DEFAULT_API_MODEL = 'gpt-4-0613';
 
 type ApiCardFlags = CardOptionValues & AttachOptionValues & Omit<ApiModelFacts, 'name'> & { name: string };
@@ -44,6 +43,7 @@ export function registerApiCard(program: Command): void {
     },
     async ({ flags, options, reporter }) => {
       checkAttachOptions(flags);
+      const htmlName = cardOutputName(flags, options.outDir, flags.name, 'api_model_card');
       if (flags.deprecation !== undefined && flags.deprecation < today()) {
         reporter.warn(`--deprecation ${flags.deprecation} is in the past: the provider has already retired ${flags.name}`);
       }
@@ -57,7 +57,7 @@ export function registerApiCard(program: Command): void {
         ...(flags.cost !== undefined ? { cost: flags.cost } : {}),
       };
       const card = await composeCard(apiCardDefaults(flags.lang, facts), flags);
-      const written = await writeCard({ card, outDir: options.outDir, htmlName: API_CARD_HTML, lang: flags.lang, extensions: { external_api: facts } });
+      const written = await writeCard({ card, outDir: options.outDir, htmlName, lang: flags.lang, inlineImages: flags.inlineImages === true, extensions: { external_api: facts } });
       const attached = await attachCard(flags, options, reporter, written.files, renderDescription(written.card, { lang: flags.lang }));
       reportCard(reporter, options, written.card, written.files, attached ? { mlflow: attached } : {});
     },

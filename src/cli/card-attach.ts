@@ -1,6 +1,6 @@
 import { RuntimeFailure } from '../errors.js';
 import { attachCardToMlflow, planCardAttachment, type CardAttachmentRequest } from '../mlflow/attach-card.js';
-import type { CardFiles } from '../card/write.js';
+import { cardFileList, type CardFiles } from '../card/write.js';
 import { described, dryRun, json, mlflowRegName, mlflowRegVersion, mlflowRunId, mlflowUri, outDir, quiet, timeout, verbose, type FlagSpec } from './flags.js';
 import type { GlobalOptions, Reporter } from './output.js';
 import { openTracking, type MlflowOptionValues } from './mlflow-options.js';
@@ -31,7 +31,7 @@ function requestOf(flags: AttachOptionValues, files: CardFiles, markdown: string
     runId: flags.mlflowRunId,
     registeredModelName: flags.mlflowRegName,
     modelVersion: flags.mlflowRegVersion,
-    files: [files.html, files.md, files.json].filter((file): file is string => file !== undefined),
+    files: cardFileList(files),
     markdown,
   };
 }

@@ -1,17 +1,17 @@
 import { Command } from 'commander';
 import { cardFromMlflow, readModelRecord, readRunRecord, type MlflowModelRecord } from '../card/from-mlflow.js';
 import { renderDescription } from '../card/render.js';
-import { writeCard } from '../card/write.js';
+import { cardFileList, writeCard } from '../card/write.js';
 import { attachCardToMlflow, type CardAttachmentRequest } from '../mlflow/attach-card.js';
 import { parseModelUri } from '../mlflow/uris.js';
-import { composeCard, type CardOptionValues } from './card-options.js';
+import { cardOutputName, composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand, type CommandContext } from './define.js';
 import { ENV } from './environment.js';
 import { CARD_FLAGS, described, dryRun, json, mlflowUri, outDir, quiet, timeout, verbose, type FlagSpec } from './flags.js';
 import { openExisting, plannedLocation, type MlflowUriValues } from './registry-options.js';
 
-export const MLFLOW_CARD_HTML = 'model_card.html';
+export const MLFLOW_CARD_STEM = 'model_card';
 
 type FromMlflowFlags = CardOptionValues & MlflowUriValues & { attach?: boolean };
 
@@ -34,7 +34,7 @@ async function buildAndWrite(
   if (options.dryRun) {
     const plan = [
       `read ${subject} from ${plannedLocation(flags)}`,
-      `write ${MLFLOW_CARD_HTML.replace('.html', '.{html,md,json}')} in ${options.outDir}`,
+      `write ${flags.outputName ?? `<model>_${MLFLOW_CARD_STEM}`}.{html,md,json} in ${options.outDir}`,
       ...(flags.attach ? ["log the card files to the run and put the card's Markdown in the version description"] : []),
     ];
     reporter.result({ dry_run: true, plan }, ['Dry run: nothing was read from or sent to MLflow, so no card was written; a real run would:', ...plan.map((line) => `  ${line}`)]);
@@ -45,16 +45,17 @@ async function buildAndWrite(
     const record = await read(tracking);
     const layers = cardFromMlflow(record, flags.lang);
     const card = await composeCard(layers.defaults, flags, layers.facts);
-    const written = await writeCard({ card, outDir: options.outDir, htmlName: MLFLOW_CARD_HTML, lang: flags.lang, extensions: layers.extensions });
+    const version = record.registry?.version;
+    const htmlName = cardOutputName(flags, options.outDir, flags.name ?? (version ? `${version.name}-v${version.version}` : record.run?.runName), MLFLOW_CARD_STEM);
+    const written = await writeCard({ card, outDir: options.outDir, htmlName, lang: flags.lang, extensions: layers.extensions, extras: layers.extras, inlineImages: flags.inlineImages === true });
     let attached: Record<string, unknown> | undefined;
     if (flags.attach) {
-      const files = [written.files.html, written.files.md, written.files.json, written.files.sidecar].filter((file): file is string => file !== undefined);
+      const files = cardFileList(written.files);
       const result = await attachCardToMlflow(tracking.client, attachmentOf(record, files, renderDescription(written.card, { lang: flags.lang })));
       for (const line of result.lines) reporter.progress(line.charAt(0).toUpperCase() + line.slice(1));
       if (result.descriptionTruncated) reporter.warn("the card is longer than MLflow keeps in a description; the version's description ends with a pointer to the full card");
       attached = { lines: result.lines, run_artifacts: result.runArtifacts, version_artifacts: result.versionArtifacts ?? null };
     }
-    const version = record.registry?.version;
     reportCard(reporter, options, written.card, written.files, {
       mlflow: {
         tracking: tracking.target.location,

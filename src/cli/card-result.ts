@@ -11,7 +11,7 @@ function display(path: string): string {
 
 /** The human lines naming written card files. */
 export function cardFileLines(files: CardFiles): string[] {
-  const labels: Array<[keyof CardFiles, string]> = [
+  const labels: Array<[Exclude<keyof CardFiles, 'images'>, string]> = [
     ['html', 'HTML'],
     ['md', 'Markdown'],
     ['json', 'MCT JSON'],
@@ -22,6 +22,7 @@ export function cardFileLines(files: CardFiles): string[] {
     const path = files[key];
     if (path) lines.push(`  ${label}: ${display(path)}`);
   }
+  if (files.images && files.images.length > 0) lines.push(`  Images: ${files.images.map(display).join(', ')}`);
   return lines;
 }
 

@@ -7,11 +7,14 @@ import { checkCard, readDocument } from '../card/parse.js';
 import { CARD_FORMATS, type CardFormat } from '../card/render.js';
 import { cardFileNames, writeCard } from '../card/write.js';
 import { CardValidationError, UsageError } from '../errors.js';
+import { readCardExtras } from '../card/sidecar.js';
+import { addCardExportCommand } from './card-export.js';
 import { addCardFromMlflowCommands } from './card-from-mlflow.js';
+import { cardOutputName, type CardFileOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand, defineGroup } from './define.js';
 import { ENV } from './environment.js';
-import { described, json, lang, outDir, verbose } from './flags.js';
+import { CARD_FILE_FLAGS, described, json, lang, outDir, verbose } from './flags.js';
 
 function parseFormats(text: string): CardFormat[] {
   const formats = text.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
@@ -53,7 +56,7 @@ export function registerCard(program: Command): void {
     },
   );
 
-  defineCommand<{ format: string; lang: Lang }>(
+  defineCommand<CardFileOptionValues & { format: string; lang: Lang }>(
     card,
     {
       name: 'render <file>',
@@ -62,6 +65,7 @@ export function registerCard(program: Command): void {
         outDir,
         { flags: '--format <list>', description: `comma-separated formats: ${CARD_FORMATS.join(',')}`, default: 'html,md,json' },
         described(lang, 'language of the section labels'),
+        ...CARD_FILE_FLAGS,
         json,
         verbose,
       ],
@@ -74,14 +78,17 @@ export function registerCard(program: Command): void {
       const formats = parseFormats(flags.format);
       const check = checkCard(await readDocument(source));
       if (!check.ok) throw new CardValidationError(source, check.issues);
-      const htmlName = `${basename(source).replace(/\.(json|ya?ml)$/i, '')}.html`;
-      const targets = cardFileNames(options.outDir, htmlName);
+      const stem = basename(source).replace(/\.(json|ya?ml|md)$/i, '');
+      const targets = cardFileNames(options.outDir, flags.outputName ?? stem);
       if (formats.some((format) => targets[format] === resolve(source))) {
         throw new UsageError(`rendering ${source} into ${options.outDir} would overwrite it`, { hint: 'pass --out-dir with another directory' });
       }
-      const written = await writeCard({ card: check.card, outDir: options.outDir, htmlName, lang: flags.lang, formats });
+      const htmlName = cardOutputName(flags, options.outDir, undefined, stem);
+      const { extras } = await readCardExtras(source);
+      const written = await writeCard({ card: check.card, outDir: options.outDir, htmlName, lang: flags.lang, formats, extras, inlineImages: flags.inlineImages === true });
       reportCard(reporter, options, written.card, written.files);
     },
   );
+  addCardExportCommand(card);
   addCardFromMlflowCommands(card);
 }

@@ -181,5 +181,14 @@ export const user: FlagSpec = { flags: '--user <text>', description: 'an intende
 export const limitation: FlagSpec = { flags: '--limitation <text>', description: 'a known limitation (repeatable; replaces the defaults)', parse: collect };
 export const lang: FlagSpec = { flags: '--lang <lang>', description: 'language of the card texts and labels', choices: LANGUAGES, default: 'en' };
 
+// Card files: what a command that writes a card calls them and how the Markdown carries images.
+export const outputName: FlagSpec = { flags: '--output-name <name>', description: 'file name of the card, without extension (default: from the model)' };
+export const force: FlagSpec = { flags: '--force', description: 'overwrite card files that already exist' };
+export const inlineImages: FlagSpec = {
+  flags: '--inline-images',
+  description: 'embed images in the Markdown as base64 (GitHub and the Hugging Face Hub do not show them); default: image files beside it',
+};
+export const CARD_FILE_FLAGS: readonly FlagSpec[] = [outputName, force, inlineImages];
+
 /** The card flags of commands that compose a card from defaults, `--config` and flags. */
-export const CARD_FLAGS: readonly FlagSpec[] = [config, name, modelVersion, overview, owner, license, metric, useCase, user, limitation, lang];
+export const CARD_FLAGS: readonly FlagSpec[] = [config, name, modelVersion, overview, owner, license, metric, useCase, user, limitation, lang, ...CARD_FILE_FLAGS];

@@ -10,14 +10,15 @@ import { inspectModelFile } from '../pickle/inspect.js';
 import type { FileSummary } from '../pickle/report.js';
 import { inspectionToCard } from '../pickle/to-card.js';
 import { attachCard, cardCommandFlags, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
-import { composeCard, type CardOptionValues } from './card-options.js';
+import { basename } from 'node:path';
+import { cardOutputName, composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
 import { CARD_FLAGS, maxSizeMiB } from './flags.js';
 import { MAX_SIZE_HELP, maxSizeLimits } from './inspect.js';
 
-export const LEGACY_CARD_HTML = 'penguin_model_card_legacy.html';
+export const LEGACY_CARD_STEM = 'legacy_model_card';
 
 /** What the card says about the model file itself; the file is inspected statically, never loaded. */
 function modelFileCard(file: FileSummary, lang: Lang): ModelCard {
@@ -25,7 +26,7 @@ function modelFileCard(file: FileSummary, lang: Lang): ModelCard {
     lang === 'es'
       ? `Archivo del modelo ${file.name}: ${file.sizeBytes} bytes, sha256 ${file.sha256}. El archivo no se cargó para generar esta ficha.`
       : `Model file ${file.name}: ${file.sizeBytes} bytes, sha256 ${file.sha256}. The file was not loaded to write this card.`;
-  return { model_details: { documentation, ...(file.path ? { path: file.path } : {}) } };
+  return { model_details: { documentation, path: file.name } };
 }
 
 /** Risks found in the file are added to the default pickle risk rather than replacing it. */
@@ -63,20 +64,23 @@ export function registerLegacyCard(program: Command): void {
     },
     async ({ flags, options, reporter }) => {
       checkAttachOptions(flags);
+      const fileName = flags.pkl === undefined ? undefined : basename(flags.pkl);
+      const htmlName = cardOutputName(flags, options.outDir, flags.name ?? fileName?.replace(/\.[^.]+$/, ''), LEGACY_CARD_STEM);
       if (flags.strict && flags.pkl === undefined) throw new UsageError('--strict needs --pkl', { hint: 'pass --pkl <model file>, or leave out --strict' });
       const inspection = flags.pkl === undefined ? undefined : await inspectModelFile(flags.pkl, maxSizeLimits(flags.maxSize), '--pkl');
       const file = inspection?.file;
       const fromModel = inspection ? inspectionToCard(inspection, flags.lang) : undefined;
-      const defaults = legacyCardDefaults(flags.lang);
+      const defaults = legacyCardDefaults(flags.lang, { ...(file ? { fileName: file.name } : {}), ...(inspection?.model ? { className: inspection.model.className } : {}) });
       const facts = file && fromModel ? mergeCards(modelFileCard(file, flags.lang), afterDefaultRisks(fromModel.card, defaults)) : {};
       for (const warning of fromModel?.warnings ?? []) reporter.warn(warning);
       const card = await composeCard(defaults, flags, facts);
       const written = await writeCard({
         card,
         outDir: options.outDir,
-        htmlName: LEGACY_CARD_HTML,
+        htmlName,
         lang: flags.lang,
-        ...(file ? { extensions: { model_file: { name: file.name, path: file.path, size_bytes: file.sizeBytes, sha256: file.sha256 } } } : {}),
+        inlineImages: flags.inlineImages === true,
+        ...(file ? { extensions: { model_file: { name: file.name, size_bytes: file.sizeBytes, sha256: file.sha256 } } } : {}),
       });
       const attached = await attachCard(flags, options, reporter, written.files, renderDescription(written.card, { lang: flags.lang }));
       reportCard(reporter, options, written.card, written.files, attached ? { mlflow: attached } : {});

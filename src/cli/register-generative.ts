@@ -13,7 +13,8 @@ import {
 } from '../workflows/register-generative.js';
 import { DEFAULT_MODEL_CLASS } from '../generative/mlmodel.js';
 import { canonicalStage, STAGES_DEPRECATED, type Promotion } from '../registry/promote.js';
-import { composeCard, type CardOptionValues } from './card-options.js';
+import { basename, resolve } from 'node:path';
+import { cardOutputName, composeCard, type CardOptionValues } from './card-options.js';
 import { cardFileLines } from './card-result.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
@@ -71,6 +72,11 @@ function registeredJson({ name, version, previousVersion, changes, promotions, .
   return { ...run, registered_model: { name, version, previous_version: previousVersion ?? null, changes, promotions: promotions.map(promotionJson) } };
 }
 
+/** The Hub id's last part, or the folder's name, that names the card's files. */
+function modelNameOf(model: ModelSelection): string {
+  return model.kind === 'hub' ? (model.modelId.split('/').pop() ?? model.modelId) : basename(resolve(model.dir));
+}
+
 export function registerRegisterGenerative(program: Command): void {
   defineCommand<RegisterGenerativeFlags>(
     program,
@@ -124,6 +130,8 @@ export function registerRegisterGenerative(program: Command): void {
         promotions,
         lang: flags.lang,
         outDir: options.outDir,
+        cardName: cardOutputName(flags, options.outDir, flags.name ?? modelNameOf(model), 'generative_model_card'),
+        inlineImages: flags.inlineImages === true,
         composeCard: (defaults, facts) => composeCard(defaults, flags, facts),
       };
       if (promotions.some((promotion) => promotion.kind === 'stage')) reporter.warn(STAGES_DEPRECATED);

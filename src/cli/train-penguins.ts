@@ -5,12 +5,13 @@ import { UsageError } from '../errors.js';
 import type { Tags } from '../mlflow/types.js';
 import type { MaxFeatures } from '../train/forest.js';
 import type { RecordedRun, Recording, TrainPenguinsRequest } from '../workflows/train-penguins.js';
+import type { CardFileOptionValues } from './card-options.js';
 import { defineCommand } from './define.js';
 import { ENV } from './environment.js';
-import { config, described, dryRun, fraction, integer, json, lang, license, mlflowAlias, mlflowRegName, mlflowRunName, mlflowTags, modelVersion, outDir, owner, quiet, verbose } from './flags.js';
+import { CARD_FILE_FLAGS, config, described, dryRun, fraction, integer, json, lang, license, mlflowAlias, mlflowRegName, mlflowRunName, mlflowTags, modelVersion, outDir, owner, quiet, verbose } from './flags.js';
 import { mlflowConfigOf, openTracking, recordingFlags, reportTracking, type MlflowOptionValues } from './mlflow-options.js';
 
-interface TrainPenguinsFlags extends MlflowOptionValues {
+interface TrainPenguinsFlags extends MlflowOptionValues, CardFileOptionValues {
   data?: string;
   testSize?: number;
   seed?: number;
@@ -127,6 +128,7 @@ export function registerTrainPenguins(program: Command): void {
         owner,
         license,
         lang,
+        ...CARD_FILE_FLAGS,
         outDir,
         dryRun('still trains, writes the card files in --out-dir and prints what it would log'),
         json,
@@ -147,7 +149,7 @@ export function registerTrainPenguins(program: Command): void {
     },
     async ({ flags, options, reporter }) => {
       // Loaded here, not at start-up: other commands and --help do not pay for training and cards.
-      const [{ trainPenguins }, { composeCard }, { cardFileLines }, { trainingProgress }] = await Promise.all([
+      const [{ trainPenguins, PENGUIN_CARD_HTML }, { cardOutputName, composeCard }, { cardFileLines }, { trainingProgress }] = await Promise.all([
         import('../workflows/train-penguins.js'),
         import('./card-options.js'),
         import('./card-result.js'),
@@ -182,6 +184,8 @@ export function registerTrainPenguins(program: Command): void {
         registeredName: flags.mlflowRegName,
         alias: flags.mlflowAlias,
         outDir: options.outDir,
+        cardName: cardOutputName(flags, options.outDir, undefined, PENGUIN_CARD_HTML.replace(/\.html$/, '')),
+        inlineImages: flags.inlineImages === true,
         customizeCard: (card: ModelCard) => composeCard(card, { ...flags, lang: flags.lang }),
         onProgress: trainingProgress(reporter, options.json || options.quiet),
       };

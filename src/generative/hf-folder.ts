@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import YAML from 'yaml';
+import { splitFrontMatter } from '../card/front-matter.js';
 import { InputError } from '../errors.js';
 import { countFolderParameters } from './safetensors.js';
 
@@ -34,6 +34,8 @@ export interface HfModelFolder {
   languages?: string[];
   /** Training data sets named in the README front matter (`datasets`). */
   datasets?: string[];
+  /** Hub tags from the README front matter. */
+  tags?: string[];
   pipelineTag?: string;
   /** Every file of the folder, relative paths with forward slashes, for upload. */
   files: string[];
@@ -73,23 +75,9 @@ async function readJson(folder: string, name: string, required: boolean): Promis
   }
 }
 
-/** A model README split into its front matter (the YAML block between `---` lines) and its text. */
-export function splitReadme(readme: string): { frontMatter: Record<string, unknown>; body: string } {
-  const match = /^\s*---\r?\n([\s\S]*?)\r?\n---(?:\r?\n|$)/.exec(readme);
-  if (!match?.[1]) return { frontMatter: {}, body: readme };
-  const body = readme.slice(match[0].length);
-  try {
-    const data = YAML.parse(match[1]) as unknown;
-    const frontMatter = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-    return { frontMatter, body };
-  } catch {
-    return { frontMatter: {}, body };
-  }
-}
-
 /** The YAML block between `---` lines at the top of a model README, as the Hub parses it. */
 export function readFrontMatter(readme: string): Record<string, unknown> {
-  return splitReadme(readme).frontMatter;
+  return splitFrontMatter(readme).frontMatter;
 }
 
 async function listFiles(folder: string, prefix = ''): Promise<string[]> {
@@ -153,6 +141,7 @@ export async function readHfModelFolder(folder: string): Promise<HfModelFolder> 
     ...(typeof languages === 'string' ? { languages: [languages] } : Array.isArray(languages) ? { languages: languages.map(String) } : {}),
     ...(typeof datasets === 'string' ? { datasets: [datasets] } : Array.isArray(datasets) ? { datasets: datasets.map(String) } : {}),
     ...(text(front.pipeline_tag) ? { pipelineTag: text(front.pipeline_tag) } : {}),
+    ...(Array.isArray(front.tags) ? { tags: front.tags.filter((tag): tag is string => typeof tag === 'string') } : {}),
     files,
   };
 }

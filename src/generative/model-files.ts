@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { copyFile, link, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { splitReadme } from './hf-folder.js';
+import { splitFrontMatter } from '../card/front-matter.js';
 import {
   CONDA_FILE,
   HF_CARD_DATA_FILE,
@@ -53,7 +53,7 @@ export async function modelFileLayout(source: TextGenerationSource, declaredLice
   if (licenseFile) files.push({ path: licenseFile, from: fromFolder(licenseFile) });
   else files.push({ path: LICENSE_FILE, text: folderLicenseNotice(source.name, declaredLicense ?? folder.license, firstBaseModel(folder.baseModel)) });
   if (folder.files.includes('README.md')) {
-    const { frontMatter, body } = splitReadme(await readFile(fromFolder('README.md'), 'utf8'));
+    const { frontMatter, body } = splitFrontMatter(await readFile(fromFolder('README.md'), 'utf8'));
     files.push({ path: HF_CARD_TEXT_FILE, text: body });
     if (Object.keys(frontMatter).length > 0) files.push({ path: HF_CARD_DATA_FILE, text: toYaml(frontMatter) });
   }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { GenerativeModelFacts } from '../card/presets/generative.js';
 import type { Tags } from '../mlflow/types.js';
 import { TEXT_GENERATION_TASK, transformersFlavor, type TextGenerationSource } from './mlmodel.js';
@@ -29,6 +30,7 @@ export function generativeFacts(registeredName: string, source: TextGenerationSo
     return facts;
   }
   const { folder } = source;
+  facts.folderName = basename(folder.path);
   if (folder.architecture) facts.architecture = folder.architecture;
   if (folder.parameters !== undefined) facts.parameters = folder.parameters;
   if (folder.contextLength !== undefined) facts.contextLength = folder.contextLength;

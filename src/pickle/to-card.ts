@@ -154,12 +154,8 @@ export function inspectionToCard(report: InspectionReport, lang: Lang): CardFrom
 
   const card: ModelCard = {};
   const { model } = report;
-  if (model || report.file.path) {
-    card.model_details = {
-      ...(model ? { version: { name: libraryText(model) } } : {}),
-      ...(report.file.path ? { path: report.file.path } : {}),
-    };
-  }
+  // The library version is not the model's version, and a card is shared: only the bare file name.
+  card.model_details = { path: report.file.name };
   if (model) card.model_parameters = modelParameters(model, texts);
   if (risks.length > 0) card.considerations = { ethical_considerations: risks };
   return {

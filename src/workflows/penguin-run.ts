@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { PENGUINS_SOURCE_NAME } from '../card/presets/penguins.js';
 import type { DatasetInput, Tags } from '../mlflow/types.js';
 import type { MetricInput } from '../mlflow/client.js';
 import { sklearnParam, type TrainingResult } from '../train/index.js';
@@ -30,7 +31,6 @@ export interface PenguinRunContext {
   cwd: string;
 }
 
-const SOURCE_NAME = 'mlflow-mct train-penguins';
 
 /** The commit of the git checkout `cwd` is in, if any. */
 function gitCommit(cwd: string): string | undefined {
@@ -106,7 +106,7 @@ export function penguinRunContent(
   const commit = gitCommit(context.cwd);
   const user = currentUser();
   const sourceTags: Tags = {
-    [SOURCE_NAME_TAG]: SOURCE_NAME,
+    [SOURCE_NAME_TAG]: PENGUINS_SOURCE_NAME,
     [SOURCE_TYPE_TAG]: 'LOCAL',
     [USER_TAG]: user,
     ...(commit ? { [GIT_COMMIT_TAG]: commit } : {}),

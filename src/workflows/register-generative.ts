@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { runPageUrl, versionChanges } from '../card/from-mlflow.js';
 import type { Lang } from '../card/labels.js';
-import { generativeCardDefaults, type GenerativeModelFacts } from '../card/presets/generative.js';
+import { generativeCardDefaults, generativeCardExtras, type GenerativeModelFacts } from '../card/presets/generative.js';
 import { renderDescription } from '../card/render.js';
 import type { ModelCard, PerformanceMetric } from '../card/schema.js';
-import { writeCard, type CardFiles } from '../card/write.js';
+import { cardFileList, writeCard, type CardFiles } from '../card/write.js';
 import { InputError, UsageError } from '../errors.js';
 import { failRun } from '../mlflow/run-failure.js';
 import { attachCardToMlflow } from '../mlflow/attach-card.js';
@@ -55,6 +55,9 @@ export interface RegisterGenerativeRequest {
   promotions: Promotion[];
   lang: Lang;
   outDir: string;
+  /** The card's HTML file name (default generative_model_card.html). */
+  cardName?: string;
+  inlineImages?: boolean;
   /** Lays `--config` and the card flags over the card built here. */
   composeCard: (defaults: ModelCard, facts: ModelCard) => Promise<ModelCard>;
 }
@@ -230,8 +233,10 @@ async function writeGenerativeCard(prepared: PreparedRegistration, registry: Reg
   const written = await writeCard({
     card,
     outDir: request.outDir,
-    htmlName: GENERATIVE_CARD_HTML,
+    htmlName: request.cardName ?? GENERATIVE_CARD_HTML,
     lang: request.lang,
+    inlineImages: request.inlineImages === true,
+    extras: generativeCardExtras(prepared.facts, prepared.source.kind === 'folder' ? prepared.source.folder : {}),
     extensions: { generative: { source: prepared.plan.source, params: prepared.params } },
   });
   return { card: written.card, files: written.files, markdown: renderDescription(written.card, { lang: request.lang }) };
@@ -292,10 +297,10 @@ async function recordRegistration(prepared: PreparedRegistration, client: Mlflow
       runId,
       registeredModelName: version.name,
       modelVersion: version.version,
-      files: [written.files.html, written.files.md, written.files.json, written.files.sidecar].filter((file): file is string => file !== undefined),
+      files: cardFileList(written.files),
       markdown: written.markdown,
     });
-    await client.setModelVersionTag(version.name, version.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${GENERATIVE_CARD_HTML}`);
+    await client.setModelVersionTag(version.name, version.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${prepared.request.cardName ?? GENERATIVE_CARD_HTML}`);
     const promotions: PromotionResult[] = [];
     for (const promotion of request.promotions) promotions.push(await promoteVersion(client, version.name, version.version, promotion));
     await client.setTag(runId, REGISTERED_VERSION_TAG, `models:/${version.name}/${version.version}`);

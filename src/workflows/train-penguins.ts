@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lang } from '../card/labels.js';
 import { chartsAsGraphics, penguinCharts, type NamedChart } from '../card/presets/penguin-graphics.js';
-import { penguinCard, type PenguinCardReferences } from '../card/presets/penguins.js';
+import { PENGUIN_CARD_EXTRAS, penguinCard, type PenguinCardReferences } from '../card/presets/penguins.js';
 import { runPageUrl } from '../card/from-mlflow.js';
 import { renderDescription } from '../card/render.js';
 import type { ModelCard } from '../card/schema.js';
-import { writeCard, type CardFiles } from '../card/write.js';
+import { cardFileList, writeCard, type CardFiles } from '../card/write.js';
 import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import { failRun } from '../mlflow/run-failure.js';
@@ -45,6 +45,9 @@ export interface TrainPenguinsRequest {
   registeredName?: string | undefined;
   alias?: string | undefined;
   outDir: string;
+  /** The card's HTML file name (default penguin_model_card.html); the other files share its stem. */
+  cardName?: string | undefined;
+  inlineImages?: boolean | undefined;
   /** Applies the user's `--config` and card flags over the computed card. */
   customizeCard: (card: ModelCard) => Promise<ModelCard>;
   onProgress?: ProgressListener | undefined;
@@ -74,6 +77,10 @@ export interface TrainPenguinsOutcome {
   recorded?: RecordedRun | undefined;
 }
 
+function cardHtmlName(request: TrainPenguinsRequest): string {
+  return request.cardName ?? PENGUIN_CARD_HTML;
+}
+
 /** What a real run would send to MLflow, for --dry-run (no network, nothing recorded). */
 export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRunContent, charts: readonly NamedChart[]): Record<string, unknown> {
   return {
@@ -90,7 +97,7 @@ export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRun
     artifacts: [
       `${MODEL_ARTIFACT_PATH}/MLmodel`,
       ...MODEL_FILES.map((file) => `${MODEL_ARTIFACT_PATH}/${file}`),
-      ...['html', 'md', 'json'].map((extension) => `model_card/${PENGUIN_CARD_HTML.replace(/html$/, extension)}`),
+      ...['html', 'md', 'json'].map((extension) => `model_card/${cardHtmlName(request).replace(/html$/, extension)}`),
       ...charts.map((chart) => `graphics/${chart.file}`),
       'results/model_results.json',
     ],
@@ -102,7 +109,7 @@ export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRun
 
 async function writeCardFiles(request: TrainPenguinsRequest, result: TrainingResult, references: PenguinCardReferences, charts: readonly NamedChart[]) {
   const card = await request.customizeCard(penguinCard(result, request.lang, references, chartsAsGraphics(charts)));
-  return writeCard({ card, outDir: request.outDir, htmlName: PENGUIN_CARD_HTML, lang: request.lang });
+  return writeCard({ card, outDir: request.outDir, htmlName: cardHtmlName(request), lang: request.lang, inlineImages: request.inlineImages === true, extras: PENGUIN_CARD_EXTRAS });
 }
 
 /** Trains and evaluates, then records the run through `recording` (again locally if the server goes away part-way). */
@@ -194,11 +201,11 @@ async function recordRun(request: TrainPenguinsRequest, computed: Computed, clie
     const artifacts = await client.logArtifacts(runId, extras);
     const attached = await attachCardToMlflow(client, {
       ...(registered ? { registeredModelName: registered.name, modelVersion: registered.version } : { runId }),
-      files: Object.values(written.files).filter((file): file is string => file !== undefined),
+      files: cardFileList(written.files),
       markdown: renderDescription(written.card, { lang: request.lang }),
     });
     if (registered) {
-      await client.setModelVersionTag(registered.name, registered.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${PENGUIN_CARD_HTML}`);
+      await client.setModelVersionTag(registered.name, registered.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${cardHtmlName(request)}`);
     }
     await client.endRun(runId, 'FINISHED');
     // Only a server store counts HTTP requests; the local store makes none.

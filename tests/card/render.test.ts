@@ -148,7 +148,7 @@ describe('HTML rendering', () => {
     const spanish = renderCard(complete, 'html', { lang: 'es' });
     expect(spanish).toContain('<html lang="es">');
     expect(spanish).toContain('Consideraciones éticas');
-    expect(spanish).toContain('Model Card de Penguins RF');
+    expect(spanish).toContain('Ficha de modelo de Penguins RF');
   });
 });
 
@@ -193,19 +193,19 @@ describe('Markdown rendering', () => {
   it('keeps metrics and graphics when a card has no considerations (an MCT template bug)', () => {
     const { considerations: _dropped, ...withoutConsiderations } = complete;
     const text = renderCard(withoutConsiderations, 'md');
-    expect(text).toContain('| accuracy | 0.985 (0.92, 0.997) |');
+    expect(text).toContain('| Accuracy | 0.985 (95% CI 0.92–0.997) |');
     expect(text).toContain('![confusion](data:image/png;base64,');
   });
 
   it('renders documentation, datasets, sensitive data, path and citation style', () => {
-    for (const text of ['Trained on Palmer Penguins.', '### penguins-train', 'Sensitive data: island', 'models/penguins.json', '_(style: APA)_', '| f1, Adelie | 0.97 |']) {
+    for (const text of ['Trained on Palmer Penguins.', '### penguins-train', 'Sensitive data: island', 'models/penguins.json', '_(style: APA)_', '| F1 (Adelie) | 0.97 |']) {
       expect(md).toContain(text);
     }
   });
 
   it('is valid Markdown whose tables survive a renderer', async () => {
     const html = await marked.parse(md);
-    expect(html).toContain('<td>accuracy</td>');
+    expect(html).toContain('<td>Accuracy</td>');
     expect(html).toContain('<td>Adelie | Chinstrap | Gentoo</td>');
   });
 });
@@ -254,6 +254,6 @@ describe('escaping', () => {
     const html = await marked.parse(renderCard(card, 'md'));
     expect(html).not.toMatch(/<h1>not a heading/);
     expect(html).not.toMatch(/<em>/);
-    expect(html).toContain('# not a heading - not a list 1. not a list | pipe *x* _y_');
+    expect(html).toContain('<li># not a heading<br>- not a list<br>1. not a list | pipe *x* _y_</li>');
   });
 });

@@ -23,21 +23,36 @@ beforeAll(() => {
 });
 
 describe('legacy-card', () => {
-  it('writes the HTML, Markdown and MCT JSON cards with the seed file names', () => {
+  it('writes the HTML, Markdown and MCT JSON cards, dated, without inventing a name, version or metric', () => {
     const out = tempDir();
-    const result = runCli(['legacy-card', '--out-dir', out]);
+    const result = runCli(['legacy-card', '--out-dir', out], { env: { SOURCE_DATE_EPOCH: '1767225600' } });
     expect(result.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['penguin_model_card_legacy.html', 'penguin_model_card_legacy.json', 'penguin_model_card_legacy.md']);
-    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    expect(readdirSync(out).sort()).toEqual(['legacy_model_card.html', 'legacy_model_card.json', 'legacy_model_card.md']);
+    const card = readJson(join(out, 'legacy_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
-    expect(card.model_details.name).toBe('Penguin Classifier (Legacy)');
-    expect(card.model_details.version).toEqual({ name: 'v1.0-legacy' });
-    // Nothing is invented: no metric unless the user gives one.
+    expect(card.model_details.name).toBe('Legacy model');
+    expect(card.model_details.version).toEqual({ date: '2026-01-01' });
     expect(card.quantitative_analysis).toBeUndefined();
-    const html = readFileSync(join(out, 'penguin_model_card_legacy.html'), 'utf8');
-    expect(html).toContain('Model Card for Penguin Classifier (Legacy)');
+    const html = readFileSync(join(out, 'legacy_model_card.html'), 'utf8');
+    expect(html).toContain('Model Card for Legacy model');
     expect(html).toContain('Loading a pickle file executes arbitrary code.');
-    expect(result.stdout).toContain('penguin_model_card_legacy.html');
+    expect(result.stdout).toContain('legacy_model_card.html');
+  });
+
+  it('names the card after --name or --output-name, and overwrites an existing card only with --force', () => {
+    const out = tempDir();
+    expect(runCli(['legacy-card', '--name', 'Churn Model', '--out-dir', out]).code).toBe(0);
+    expect(readJson(join(out, 'churn-model_model_card.json')).model_details.name).toBe('Churn Model');
+    const again = runCli(['legacy-card', '--name', 'Churn Model', '--out-dir', out]);
+    expect(again.code).toBe(2);
+    expectOneLineError(again.stderr, join(out, 'churn-model_model_card'), 'already exists', '--force');
+    expect(runCli(['legacy-card', '--name', 'Churn Model', '--overview', 'Second', '--out-dir', out, '--force']).code).toBe(0);
+    expect(readJson(join(out, 'churn-model_model_card.json')).model_details.overview).toBe('Second');
+    expect(runCli(['legacy-card', '--output-name', 'custom', '--out-dir', out]).code).toBe(0);
+    expect(existsSync(join(out, 'custom.md'))).toBe(true);
+    const bad = runCli(['legacy-card', '--output-name', '../escape', '--out-dir', out]);
+    expect(bad.code).toBe(2);
+    expectOneLineError(bad.stderr, '--output-name', 'not a file name');
   });
 
   it('uses the original Spanish wording with --lang es and takes the common flags', () => {
@@ -49,13 +64,13 @@ describe('legacy-card', () => {
       '--license', 'MIT', '--model-version', 'v2.0', '--use-case', 'Clasificar especies', '--user', 'Ecólogos', '--limitation', 'Solo tres especies',
     ]);
     expect(result.code).toBe(0);
-    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    const card = readJson(join(out, 'legacy_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
     expect(card.model_details).toMatchObject({
-      name: 'Clasificador de Pingüinos (Legacy)',
-      overview: 'Modelo preexistente provisto como archivo .pkl.',
+      name: 'Modelo heredado',
+      overview: 'Modelo preexistente provisto como archivo; nunca se registró en MLflow.',
       owners: [{ name: 'Ana Pérez', contact: 'ana@example.com' }, { name: 'Equipo 29' }],
-      version: { name: 'v2.0' },
+      version: { name: 'v2.0', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
       licenses: [{ identifier: 'MIT' }],
     });
     expect(card.quantitative_analysis.performance_metrics).toEqual([
@@ -65,9 +80,9 @@ describe('legacy-card', () => {
     expect(card.considerations.use_cases).toEqual([{ description: 'Clasificar especies' }]);
     expect(card.considerations.users).toEqual([{ description: 'Ecólogos' }]);
     expect(card.considerations.limitations).toEqual([{ description: 'Solo tres especies' }]);
-    const markdown = readFileSync(join(out, 'penguin_model_card_legacy.md'), 'utf8');
-    expect(markdown).toContain('# Model Card de Clasificador de Pingüinos (Legacy)');
-    expect(markdown).toContain('| f1, Adelie | 0.97 |');
+    const markdown = readFileSync(join(out, 'legacy_model_card.md'), 'utf8');
+    expect(markdown).toContain('# Ficha de modelo de Modelo heredado');
+    expect(markdown).toContain('| F1 (Adelie) | 0,97 |');
     expect(markdown).toContain('### Consideraciones éticas');
   });
 
@@ -78,13 +93,16 @@ describe('legacy-card', () => {
     writeFileSync(model, bytes);
     const result = runCli(['legacy-card', '--pkl', model, '--out-dir', out, '--json']);
     expect(result.code).toBe(0);
-    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    const card = readJson(join(out, 'model_model_card.json'));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    expect(card.model_details.path).toBe(model);
+    // A card is shared: the bare file name, never the local absolute path.
+    expect(card.model_details.path).toBe('model.pkl');
+    expect(JSON.stringify(card)).not.toContain(out);
+    expect(card.model_details.name).toBe('RandomForestClassifier (model.pkl)');
     expect(card.model_details.documentation).toContain(sha256);
-    const sidecar = readJson(join(out, 'penguin_model_card_legacy.mlflow-mct.json'));
-    expect(sidecar.model_file).toEqual({ name: 'model.pkl', path: model, size_bytes: bytes.length, sha256 });
-    expect(JSON.parse(result.stdout).files.sidecar).toBe(join(out, 'penguin_model_card_legacy.mlflow-mct.json'));
+    const sidecar = readJson(join(out, 'model_model_card.mlflow-mct.json'));
+    expect(sidecar.model_file).toEqual({ name: 'model.pkl', size_bytes: bytes.length, sha256 });
+    expect(JSON.parse(result.stdout).files.sidecar).toBe(join(out, 'model_model_card.mlflow-mct.json'));
   });
 
   it('fails with exit 2 and writes nothing when --pkl does not exist', () => {
@@ -112,14 +130,13 @@ describe('legacy-card', () => {
     ].join('\n'));
     const result = runCli(['legacy-card', '--config', config, '--name', 'From flag', '--out-dir', out]);
     expect(result.code).toBe(0);
-    const card = readJson(join(out, 'penguin_model_card_legacy.json'));
+    const card = readJson(join(out, 'from-flag_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
     expect(card.model_details.name).toBe('From flag');
     expect(card.model_details.overview).toBe('Config overview');
-    expect(card.model_details.version).toEqual({ name: 'v1.0-legacy' });
     expect(card.model_details.licenses).toEqual([{ custom_text: 'Internal use only' }]);
     expect(card.considerations.ethical_considerations).toEqual([{ name: 'Config risk', mitigation_strategy: 'Config mitigation' }]);
-    const html = readFileSync(join(out, 'penguin_model_card_legacy.html'), 'utf8');
+    const html = readFileSync(join(out, 'from-flag_model_card.html'), 'utf8');
     expect(html).toContain('<th scope="row">accuracy</th><td class="num">0.91</td><td class="num">0.88–0.94</td>');
   });
 });
@@ -129,17 +146,17 @@ describe('api-card', () => {
     const out = tempDir();
     const result = runCli(['api-card', '--out-dir', out]);
     expect(result.code).toBe(0);
-    const card = readJson(join(out, 'generative_api_model_card.json'));
+    const card = readJson(join(out, 'gpt-4-0613_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
     expect(card.model_details.name).toBe('gpt-4-0613');
-    expect(card.model_details.version).toEqual({ name: 'gpt-4-0613' });
+    expect(card.model_details.version).toEqual({ name: 'gpt-4-0613', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     const limitations = card.considerations.limitations.map((item: { description: string }) => item.description).join('\n');
     expect(limitations).toContain('Pin the exact model version (gpt-4-0613)');
     expect(limitations).toContain('Non-deterministic output');
     expect(limitations).toContain('rate limits');
     expect(card.considerations.ethical_considerations[0].name).toContain('Inputs leave our infrastructure');
     expect(card.quantitative_analysis).toBeUndefined();
-    const html = readFileSync(join(out, 'generative_api_model_card.html'), 'utf8');
+    const html = readFileSync(join(out, 'gpt-4-0613_model_card.html'), 'utf8');
     expect(html).toContain('Model Card for gpt-4-0613');
     expect(html).toContain('Ethical Considerations');
   });
@@ -152,7 +169,7 @@ describe('api-card', () => {
       '--lang', 'es', '--out-dir', out,
     ]);
     expect(result.code).toBe(0);
-    const card = readJson(join(out, 'generative_api_model_card.json'));
+    const card = readJson(join(out, 'test-model_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
     expect(card.model_details.name).toBe('test-model');
     expect(card.model_details.overview).toBe('Uso de un servicio externo para generación de texto.');
@@ -162,7 +179,7 @@ describe('api-card', () => {
     for (const fact of ['El proveedor retira esta versión el 2027-06-30.', 'Retención: 30 días.', 'Límites: 100 req/min.', 'Coste: 0,01 USD / 1K tokens.']) {
       expect(text).toContain(fact);
     }
-    const sidecar = readJson(join(out, 'generative_api_model_card.mlflow-mct.json'));
+    const sidecar = readJson(join(out, 'test-model_model_card.mlflow-mct.json'));
     expect(sidecar.external_api).toEqual({
       name: 'test-model', provider: 'Acme AI', endpoint: 'https://api.acme.example/v1/generate', deprecation: '2027-06-30',
       retention: '30 días', rateLimits: '100 req/min', cost: '0,01 USD / 1K tokens',
@@ -303,9 +320,15 @@ describe('card validate and card render', () => {
     const out = tempDir();
     const result = runCli(['card', 'render', join(fixtures, 'cats_vs_dogs_v0_0_1.json'), '--format', 'html,md', '--out-dir', out, '--lang', 'es']);
     expect(result.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['cats_vs_dogs_v0_0_1.html', 'cats_vs_dogs_v0_0_1.md']);
+    expect(readdirSync(out).filter((file) => !file.endsWith('.png')).sort()).toEqual(['cats_vs_dogs_v0_0_1.html', 'cats_vs_dogs_v0_0_1.md']);
+    // The Markdown links its images as files beside it, which GitHub and the Hub display.
+    const markdown = readFileSync(join(out, 'cats_vs_dogs_v0_0_1.md'), 'utf8');
+    const images = readdirSync(out).filter((file) => file.endsWith('.png'));
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(markdown).toContain(`](${image})`);
+    expect(markdown).not.toContain('data:image');
     const html = readFileSync(join(out, 'cats_vs_dogs_v0_0_1.html'), 'utf8');
-    expect(html).toContain('Model Card de Fine-tuned MobileNetV2 Model for Cat vs. Dogs');
+    expect(html).toContain('Ficha de modelo de Fine-tuned MobileNetV2 Model for Cat vs. Dogs');
     expect(html.match(/<img src="data:image\/png;base64,/g)?.length).toBe(2);
     const bad = runCli(['card', 'render', join(fixtures, 'full.json'), '--format', 'pdf', '--out-dir', out]);
     expect(bad.code).toBe(2);

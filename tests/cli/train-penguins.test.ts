@@ -26,12 +26,18 @@ describe('train-penguins --dry-run', () => {
     expect(Object.keys(summary.mlflow.plan.metrics)).toEqual(expect.arrayContaining(['accuracy', 'f1_macro', 'f1_weighted', 'f1_Adelie', 'accuracy_cv_mean', 'accuracy_cv_std']));
     expect(summary.mlflow.plan.artifacts).toEqual(expect.arrayContaining(['model/MLmodel', 'model_card/penguin_model_card.html', 'results/model_results.json']));
     expect(existsSync(join(cwd, 'mlruns'))).toBe(false);
-    expect(readdirSync(cwd).sort()).toEqual(['penguin_model_card.html', 'penguin_model_card.json', 'penguin_model_card.md']);
+    expect(readdirSync(cwd).filter((file) => !file.endsWith('.png')).sort()).toEqual(['penguin_model_card.html', 'penguin_model_card.json', 'penguin_model_card.md', 'penguin_model_card.mlflow-mct.json']);
+    // The Markdown shows its charts as PNG files beside it, and has Hub front matter.
+    const markdown = readFileSync(join(cwd, 'penguin_model_card.md'), 'utf8');
+    const charts = readdirSync(cwd).filter((file) => file.endsWith('.png'));
+    expect(charts.length).toBeGreaterThanOrEqual(3);
+    for (const chart of charts) expect(markdown).toContain(`](${chart})`);
+    expect(markdown).toMatch(/^---\n[\s\S]*pipeline_tag: tabular-classification\n[\s\S]*model-index:/);
 
     const card = readJson(join(cwd, 'penguin_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
     expect(card.model_details.name).toBe('Penguin Species Classifier');
-    expect(card.model_details.version).toEqual({ name: '0.1.0' });
+    expect(card.model_details.version).toEqual({ name: '0.1.0', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(card.model_details.citations[0].citation).toContain('Gorman KB, Williams TD, Fraser WR (2014)');
     expect(card.quantitative_analysis.performance_metrics[0]).toEqual({
       type: 'accuracy',

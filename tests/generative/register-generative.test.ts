@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { CLI, tempDir } from '../helpers/cli.js';
@@ -9,7 +9,8 @@ import { startRecorder } from './stub-http.js';
 
 const GPT2 = 'openai-community/gpt2';
 const SHA = '607a30d783dfa663caf39e06633721c8d4cfcd7e';
-const CARD_FILES = ['generative_model_card.html', 'generative_model_card.json', 'generative_model_card.md', 'generative_model_card.mlflow-mct.json'];
+// Cards are named after the model: the Hub id's last part, or the folder's name.
+const CARD_FILES = ['gpt2_model_card.html', 'gpt2_model_card.json', 'gpt2_model_card.md', 'gpt2_model_card.mlflow-mct.json'];
 
 function readJson(path: string): any {
   return JSON.parse(readFileSync(path, 'utf8'));
@@ -58,8 +59,11 @@ describe('register-generative --dry-run', () => {
     expect(plan.model.files).toEqual(['LICENSE.txt', 'MLmodel', 'conda.yaml', 'requirements.txt']);
 
     expect(readdirSync(cwd).sort()).toEqual(CARD_FILES);
-    const card = readJson(join(cwd, 'generative_model_card.json'));
+    const card = readJson(join(cwd, 'gpt2_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details.name).toBe(GPT2);
+    const markdown = readFileSync(join(cwd, 'gpt2_model_card.md'), 'utf8');
+    expect(markdown).toMatch(/^---\n[\s\S]*library_name: transformers\n[\s\S]*pipeline_tag: text-generation\n[\s\S]*\n---\n/);
     expect(card.model_details.references).toEqual([{ reference: `https://huggingface.co/${GPT2}` }]);
     expect(card.model_parameters.model_architecture).toContain(`Source: ${GPT2}`);
     const risks = card.considerations.ethical_considerations.map((risk: { name: string }) => risk.name.split(':')[0]);
@@ -99,8 +103,15 @@ describe('register-generative --dry-run', () => {
     );
     expect(plan.model.files).not.toContain('components/tokenizer/config.json');
 
-    const card = readJson(join(out, 'generative_model_card.json'));
+    const [cardFile] = readdirSync(out).filter((file) => file.endsWith('_model_card.json'));
+    expect(cardFile).toBe(`${basename(model)}_model_card.json`);
+    const card = readJson(join(out, cardFile as string));
     expect(mctSchemaErrors(card)).toEqual([]);
+    expect(card.model_details.name).toBe(basename(model));
+    // What the folder's README front matter says reaches the Hub metadata of the card.
+    const markdown = readFileSync(join(out, (cardFile as string).replace(/json$/, 'md')), 'utf8');
+    expect(markdown).toContain('license: mit\n');
+    expect(markdown).toContain('base_model: openai-community/gpt2\n');
     expect(card.model_parameters.model_architecture.split('\n')).toEqual([
       'Architecture: GPT2LMHeadModel',
       'Parameters: 3,680',
@@ -119,11 +130,11 @@ describe('register-generative --dry-run', () => {
     const cwd = tempDir();
     const result = await runCliAsync(['register-generative', '--dry-run', '--model', GPT2, '--revision', SHA, '--lang', 'es'], { cwd, env: networkEnv });
     expect(result.code).toBe(0);
-    const card = readJson(join(cwd, 'generative_model_card.json'));
-    expect(card.model_details).toMatchObject({ name: 'Generador de Texto Básico', overview: 'Modelo pre-entrenado de Hugging Face para generación de texto.' });
+    const card = readJson(join(cwd, 'gpt2_model_card.json'));
+    expect(card.model_details).toMatchObject({ name: GPT2, overview: 'Modelo pre-entrenado de Hugging Face para generación de texto.' });
     expect(card.model_parameters.model_architecture).toContain(`Origen: ${GPT2} @ ${SHA}`);
     expect(card.considerations.ethical_considerations[4].name).toMatch(/^Inyección de prompts/);
-    expect(readFileSync(join(cwd, 'generative_model_card.md'), 'utf8')).toContain('## Consideraciones');
+    expect(readFileSync(join(cwd, 'gpt2_model_card.md'), 'utf8')).toContain('## Consideraciones');
     expect(result.stdout).not.toContain('unresolved');
   });
 });

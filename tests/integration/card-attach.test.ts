@@ -15,7 +15,7 @@ describeWithServer('attaching legacy and API cards to MLflow', () => {
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout).mlflow).toMatchObject({ done: true });
       const files = (await client.listArtifacts(`runs:/${run.info.runId}`, { recursive: true })).map((file) => file.path).sort();
-      expect(files).toEqual(['model_card', 'model_card/generative_api_model_card.html', 'model_card/generative_api_model_card.json', 'model_card/generative_api_model_card.md']);
+      expect(files).toEqual(['model_card', 'model_card/gpt-4-0613_model_card.html', 'model_card/gpt-4-0613_model_card.json', 'model_card/gpt-4-0613_model_card.md', 'model_card/gpt-4-0613_model_card.mlflow-mct.json']);
     } finally {
       await client.close();
     }
@@ -37,12 +37,12 @@ describeWithServer('attaching legacy and API cards to MLflow', () => {
       const result = runCli(['legacy-card', '--mlflow-uri', server().url, '--mlflow-reg-name', name, '--metric', 'accuracy=0.91', '--out-dir', out]);
       expect(result.code).toBe(0);
       const version = await client.getModelVersion(name, second.version);
-      expect(version.description).toContain('# Model Card for Penguin Classifier (Legacy)');
-      expect(version.description).toContain('| accuracy | 0.91 |');
+      expect(version.description).toContain('# Model Card for Legacy model');
+      expect(version.description).toContain('| Accuracy | 0.91 |');
       const first = await client.getModelVersion(name, '1');
       expect(first.description ?? '').toBe('');
       const files = (await client.listArtifacts(`runs:/${run.info.runId}/model_card`)).map((file) => file.path).sort();
-      expect(files).toEqual(['penguin_model_card_legacy.html', 'penguin_model_card_legacy.json', 'penguin_model_card_legacy.md']);
+      expect(files).toEqual(['legacy_model_card.html', 'legacy_model_card.json', 'legacy_model_card.md']);
     } finally {
       await client.close();
     }

@@ -11,11 +11,12 @@ beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does it first)');
 });
 
-const CARD_JSON = 'penguin_model_card_legacy.json';
 const DEFAULT_RISK = 'Loading a pickle file executes arbitrary code.';
 
 function readCard(dir: string): any {
-  return JSON.parse(readFileSync(join(dir, CARD_JSON), 'utf8'));
+  // Cards are named after the model file: <file stem>_model_card.json.
+  const [file] = readdirSync(dir).filter((name) => name.endsWith('_model_card.json'));
+  return JSON.parse(readFileSync(join(dir, file as string), 'utf8'));
 }
 
 describe('legacy-card --pkl', () => {
@@ -29,11 +30,14 @@ describe('legacy-card --pkl', () => {
     expect(mctSchemaErrors(card)).toEqual([]);
     const entry = manifest.fixtures.find((fixture) => fixture.file === 'rf-zlib.joblib');
     expect(card.model_details).toMatchObject({
-      name: 'Penguin Classifier (Legacy)',
-      version: { name: 'scikit-learn 1.9.1' },
-      path: pkl,
+      name: 'RandomForestClassifier (rf-zlib.joblib)',
+      overview: 'Pre-existing model provided as the file rf-zlib.joblib; it was never tracked in MLflow.',
+      path: 'rf-zlib.joblib',
       documentation: `Model file rf-zlib.joblib: ${entry?.size} bytes, sha256 ${entry?.sha256}. The file was not loaded to write this card.`,
     });
+    // The library's version is not the model's: no version is invented.
+    expect(card.model_details.version.name).toBeUndefined();
+    expect(card.model_details.version.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(card.model_parameters.model_architecture).toMatch(
       /^RandomForestClassifier from scikit-learn 1\.9\.1 \(sklearn\.ensemble\._forest\.RandomForestClassifier\)\. Ensemble of 3 DecisionTreeClassifier estimators, tree depth 2–3, 19 nodes in all\. Hyperparameters: .*n_estimators=3/,
     );
@@ -44,9 +48,9 @@ describe('legacy-card --pkl', () => {
       { key: 'Gentoo', value: 'predict_proba column 2' },
     ]);
     expect(card.considerations.ethical_considerations.map((risk: { name: string }) => risk.name)).toEqual([DEFAULT_RISK]);
-    const sidecar = JSON.parse(readFileSync(join(out, 'penguin_model_card_legacy.mlflow-mct.json'), 'utf8'));
-    expect(sidecar.model_file).toEqual({ name: 'rf-zlib.joblib', path: pkl, size_bytes: entry?.size, sha256: entry?.sha256 });
-    const html = readFileSync(join(out, 'penguin_model_card_legacy.html'), 'utf8');
+    const sidecar = JSON.parse(readFileSync(join(out, 'rf-zlib_model_card.mlflow-mct.json'), 'utf8'));
+    expect(sidecar.model_file).toEqual({ name: 'rf-zlib.joblib', size_bytes: entry?.size, sha256: entry?.sha256 });
+    const html = readFileSync(join(out, 'rf-zlib_model_card.html'), 'utf8');
     expect(html).toContain('bill_length_mm');
   });
 
@@ -58,7 +62,7 @@ describe('legacy-card --pkl', () => {
     expect(result.code).toBe(0);
     const card = readCard(out);
     expect(card.model_parameters.model_architecture).toBe('A forest we trained in 2021');
-    expect(card.model_details.version).toEqual({ name: 'v2' });
+    expect(card.model_details.version).toEqual({ name: 'v2', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(card.model_parameters.output_format_map.map((item: { key: string }) => item.key)).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeVersionChanges, performanceMetrics } from '../../src/card/from-mlflow.js';
+import { describeVersionChanges } from '../../src/card/from-mlflow.js';
+import { performanceMetrics } from '../../src/card/run-metrics.js';
 
 describe('what changed since the previous version', () => {
   const previous = { version: '2', values: { version: '2', params: { n_estimators: '100', seed: '42', old: 'x' }, metrics: { accuracy: 0.97, f1: 0.5, gone: 1 } } };
@@ -27,13 +28,30 @@ describe('what changed since the previous version', () => {
 });
 
 describe('performance metrics from run metrics', () => {
-  it('keeps every value exactly, as a string, and folds <m>_ci_lower/_ci_upper into <m>', () => {
-    const metrics = { accuracy: 0.9850746268656716, accuracy_ci_lower: 0.92, accuracy_ci_upper: 0.997, f1: 1, lonely_ci_lower: 0.1, broken: Number.NaN };
+  it('rounds to four decimals, folds <m>_ci_lower/_ci_upper into <m> and turns per-class keys into slices', () => {
+    const metrics = {
+      accuracy: 0.9850746268656716,
+      accuracy_ci_lower: 0.9201813768022187,
+      accuracy_ci_upper: 0.997,
+      f1: 1,
+      f1_Adelie: 0.98765,
+      f1_macro: 0.97,
+      f1_weighted_cv_mean: 0.9712,
+      recall_Chinstrap: 0.95,
+      lonely_ci_lower: 0.1,
+      tiny: 0.00001234,
+      broken: Number.NaN,
+    };
     expect(performanceMetrics(metrics)).toEqual([
-      { type: 'accuracy', value: '0.9850746268656716', confidence_interval: { lower_bound: '0.92', upper_bound: '0.997' } },
+      { type: 'accuracy', value: '0.9851', confidence_interval: { lower_bound: '0.9202', upper_bound: '0.9970' } },
       { type: 'broken', value: 'NaN' },
       { type: 'f1', value: '1' },
-      { type: 'lonely_ci_lower', value: '0.1' },
+      { type: 'f1', value: '0.9877', slice: 'Adelie' },
+      { type: 'f1_macro', value: '0.9700' },
+      { type: 'f1_weighted_cv_mean', value: '0.9712' },
+      { type: 'lonely_ci_lower', value: '0.1000' },
+      { type: 'recall', value: '0.9500', slice: 'Chinstrap' },
+      { type: 'tiny', value: '0.00001234' },
     ]);
   });
 });

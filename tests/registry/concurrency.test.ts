@@ -38,7 +38,7 @@ describeWithServer('concurrent registrations', () => {
       for (const summary of summaries) {
         const version = registered.find((candidate) => candidate.version === summary.version);
         expect(version?.runId).toBe(summary.run_id);
-        expect(version?.description).toContain('# Model Card for Basic Text Generator');
+        expect(version?.description).toContain('# Model Card for openai-community/gpt2');
       }
       // Each card compares with the version registered just before it.
       for (const summary of summaries) {

@@ -111,16 +111,16 @@ describeWithServer('register-generative against a real MLflow server', () => {
       expect(run.data.metrics).toEqual({ perplexity: 29.41 });
       expect(run.data.tags).toMatchObject({ 'mlflow.source.name': 'mlflow-mct register-generative', task: 'text-generation', team: '29', 'mlflow-mct.registered_version': `models:/${name}/1` });
       const version = await client.getModelVersion(name, 1);
-      expect(version.description).toMatch(/^# Model Card for Basic Text Generator/);
+      expect(version.description).toMatch(/^# Model Card for openai-community\/gpt2/);
       expect(version.description).toContain('Prompt injection');
       expect(version.description).toContain('| perplexity | 29.41 |');
-      expect(version.tags).toMatchObject({ task: 'text-generation', 'mlflow-mct.card': `runs:/${run.info.runId}/model_card/generative_model_card.html` });
+      expect(version.tags).toMatchObject({ task: 'text-generation', 'mlflow-mct.card': `runs:/${run.info.runId}/model_card/gpt2_model_card.html` });
       const files = (await client.listArtifacts(`runs:/${run.info.runId}/model_card`)).map((file) => file.path).sort();
-      expect(files).toEqual(['generative_model_card.html', 'generative_model_card.json', 'generative_model_card.md', 'generative_model_card.mlflow-mct.json']);
+      expect(files).toEqual(['gpt2_model_card.html', 'gpt2_model_card.json', 'gpt2_model_card.md', 'gpt2_model_card.mlflow-mct.json']);
     } finally {
       await client.close();
     }
-    const card = readJson(join(cwd, 'generative_model_card.json'));
+    const card = readJson(join(cwd, 'gpt2_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
     expect(card.model_details.version).toMatchObject({ name: '1', diff: `First version of ${name}.` });
     expect(card.model_details.references.map((reference: { reference: string }) => reference.reference)).toEqual([
@@ -179,10 +179,10 @@ describeWithServer('register-generative against a real MLflow server', () => {
     } finally {
       await client.close();
     }
-    const card = readJson(join(cwd, 'card', 'generative_model_card.json'));
+    const card = readJson(join(cwd, 'card', 'tiny-gpt_model_card.json'));
     expect(mctSchemaErrors(card)).toEqual([]);
     expect(card.model_parameters.model_architecture).toContain('Parameters: 3,680');
-    expect(statSync(join(cwd, 'card', 'generative_model_card.html')).size).toBeGreaterThan(1000);
+    expect(statSync(join(cwd, 'card', 'tiny-gpt_model_card.html')).size).toBeGreaterThan(1000);
   });
 
   it("fills the new version's card with what changed since the previous version", async () => {
@@ -196,7 +196,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
     const summary = JSON.parse(second.stdout);
     const expected = `Desde la versión 1: parámetro revision ${SHA} → ${NEXT_SHA}; métrica perplexity 30 → 27.5 (-2.5)`;
     expect(summary.mlflow.registered_model).toMatchObject({ version: '2', previous_version: '1', changes: expected });
-    expect(readJson(join(cwd, 'v2', 'generative_model_card.json')).model_details.version.diff).toBe(expected);
+    expect(readJson(join(cwd, 'v2', 'gpt2_model_card.json')).model_details.version.diff).toBe(expected);
     const client = testClient();
     try {
       expect((await client.getModelVersion(name, 2)).description).toContain(expected);

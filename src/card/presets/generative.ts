@@ -1,3 +1,4 @@
+import type { CardExtras } from '../extras.js';
 import { licenseFromText } from '../migrate.js';
 import type { Lang } from '../labels.js';
 import type { ModelCard } from '../schema.js';
@@ -14,10 +15,11 @@ export interface GenerativeModelFacts {
   vocabSize?: number;
   license?: string;
   baseModel?: string;
+  /** The local folder's name, for a model uploaded from a folder. */
+  folderName?: string;
 }
 
 interface GenerativeTexts {
-  name: string;
   overview: string;
   architecture: (facts: GenerativeModelFacts) => string;
   input: string;
@@ -52,7 +54,6 @@ function describeArchitecture(facts: GenerativeModelFacts, lang: Lang, labels: {
  */
 const TEXTS: Record<Lang, GenerativeTexts> = {
   en: {
-    name: 'Basic Text Generator',
     overview: 'Pre-trained Hugging Face model for text generation.',
     architecture: (facts) =>
       describeArchitecture(facts, 'en', { model: 'Architecture', params: 'Parameters', context: 'Context length', vocab: 'Vocabulary size', source: 'Source', base: 'Base model' }),
@@ -77,7 +78,6 @@ const TEXTS: Record<Lang, GenerativeTexts> = {
     ],
   },
   es: {
-    name: 'Generador de Texto Básico',
     overview: 'Modelo pre-entrenado de Hugging Face para generación de texto.',
     architecture: (facts) =>
       describeArchitecture(facts, 'es', { model: 'Arquitectura', params: 'Parámetros', context: 'Longitud de contexto', vocab: 'Tamaño del vocabulario', source: 'Origen', base: 'Modelo base' }),
@@ -103,6 +103,26 @@ const TEXTS: Record<Lang, GenerativeTexts> = {
   },
 };
 
+/** The card's title: the Hub id, else the folder's name, else the registered name. */
+export function generativeModelName(facts: GenerativeModelFacts): string {
+  return facts.sourceModel ?? facts.folderName ?? facts.registeredName;
+}
+
+/** The Hub metadata of a text-generation model (what MCT has no field for). */
+export function generativeCardExtras(facts: GenerativeModelFacts, readme: { datasets?: string[]; languages?: string[]; tags?: string[] } = {}): CardExtras {
+  const base = facts.baseModel;
+  return {
+    hub: {
+      library_name: 'transformers',
+      pipeline_tag: 'text-generation',
+      tags: ['text-generation', ...(readme.tags ?? [])],
+      ...(readme.datasets && readme.datasets.length > 0 ? { datasets: readme.datasets } : {}),
+      ...(readme.languages && readme.languages.length > 0 ? { language: readme.languages } : {}),
+      ...(base ? { base_model: base } : {}),
+    },
+  };
+}
+
 const descriptions = (items: string[]) => items.map((description) => ({ description }));
 
 /** Defaults for a text-generation model's card; evaluation comes only from user-supplied metrics. */
@@ -110,7 +130,7 @@ export function generativeCardDefaults(lang: Lang, facts: GenerativeModelFacts):
   const texts = TEXTS[lang];
   return {
     model_details: {
-      name: texts.name,
+      name: generativeModelName(facts),
       overview: texts.overview,
       ...(facts.license ? { licenses: [licenseFromText(facts.license)] } : {}),
       ...(facts.sourceModel && /^[\w.-]+(\/[\w.-]+)?$/.test(facts.sourceModel)

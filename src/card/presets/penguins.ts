@@ -1,5 +1,6 @@
 import { classIntervals } from '../../train/class-intervals.js';
 import { sklearnParam, type TrainingResult } from '../../train/index.js';
+import type { CardExtras } from '../extras.js';
 import type { Lang } from '../labels.js';
 import type { Graphic, ModelCard, PerformanceMetric } from '../schema.js';
 
@@ -23,6 +24,14 @@ const GORMAN_2014 =
   'Gorman KB, Williams TD, Fraser WR (2014). Ecological sexual dimorphism and environmental variability within a community of Antarctic penguins (genus Pygoscelis). PLoS ONE 9(3): e90081. https://doi.org/10.1371/journal.pone.0090081';
 const HORST_2020 =
   'Horst AM, Hill AP, Gorman KB (2020). palmerpenguins: Palmer Archipelago (Antarctica) penguin data. R package version 0.1.0. https://allisonhorst.github.io/palmerpenguins/. doi: 10.5281/zenodo.3960218';
+
+/** The `mlflow.source.name` of train-penguins runs: how a card built from MLflow recognises them. */
+export const PENGUINS_SOURCE_NAME = 'mlflow-mct train-penguins';
+
+/** The Hub metadata of the penguin classifier (what MCT has no field for). */
+export const PENGUIN_CARD_EXTRAS: CardExtras = {
+  hub: { pipeline_tag: 'tabular-classification', tags: ['tabular-classification', 'random-forest', 'palmer-penguins'] },
+};
 
 /** Metric values in the card: four decimals, as the seed script rounded accuracy. */
 export function metricText(value: number): string {
@@ -102,6 +111,7 @@ const TEXTS: Record<Lang, PenguinTexts> = {
       'Measurements are from 2007-2009; year is a feature, so later years are extrapolation.',
       `Small evaluation set (${result.split.testRows} rows): read the confidence interval, not only the point accuracy.`,
       'Rows with any missing value are dropped in training; the model needs every feature.',
+      'Out of scope: penguins of other species, juveniles or other regions, and any decision about individual animals without an expert check.',
     ],
     tradeoffs: ['More trees give more stable predictions at the cost of training time and model size.'],
     risks: [
@@ -154,6 +164,7 @@ const TEXTS: Record<Lang, PenguinTexts> = {
       'Las medidas son de 2007-2009; el año es una variable, así que años posteriores son extrapolación.',
       `Conjunto de evaluación pequeño (${result.split.testRows} filas): lea el intervalo de confianza, no solo la exactitud puntual.`,
       'Las filas con algún valor faltante se descartan; el modelo necesita todas las variables.',
+      'Fuera de alcance: pingüinos de otras especies, juveniles u otras regiones, y cualquier decisión sobre animales concretos sin la comprobación de un experto.',
     ],
     tradeoffs: ['Más árboles dan predicciones más estables a costa de tiempo de entrenamiento y tamaño del modelo.'],
     risks: [
