@@ -19,7 +19,7 @@ export function addCardExportCommand(card: Command): void {
       description:
         "Write a card (MCT JSON, YAML or an exported README, with its .mlflow-mct.json sidecar if any) as a Hugging Face Hub README.md: Hub front matter (licence slug, library, pipeline tag, tags, data sets, base model, model-index), the Hub template's sections, images as files beside it. The README carries the card: `card render README.md --format json` gives it back. Sends nothing anywhere.",
       flags: [
-        { flags: '--format <format>', description: 'publication format', choices: ['hf'], default: 'hf' },
+        { flags: '--format <list>', description: 'publication format: hf, a Hugging Face Hub README.md', choices: ['hf'], default: 'hf' },
         outDir,
         described(lang, "language of the card's labels", { default: undefined, defaultText: "the sidecar's, else en" }),
         described(force, 'overwrite an existing README.md'),

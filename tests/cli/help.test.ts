@@ -17,7 +17,7 @@ function listedFlags(help: string): string[] {
 
 /** Commands that write no file, and those that change nothing in MLflow. */
 const WRITES_NOTHING = ['card validate', 'inspect', 'models list', 'models versions', 'models show', 'models promote', 'models alias delete', 'push', 'serve', 'completion'];
-const CHANGES_NOTHING = ['card validate', 'card render', 'inspect', 'models list', 'models versions', 'models show', 'completion'];
+const CHANGES_NOTHING = ['card validate', 'card render', 'card export', 'inspect', 'models list', 'models versions', 'models show', 'completion'];
 
 describe('every command help', () => {
   const helps = new Map(names.map((name) => [name, runCli([...name.split(' '), '--help'])]));

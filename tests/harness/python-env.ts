@@ -108,7 +108,7 @@ export async function ensureModelsVenv(python: PythonInfo, mlflowVersion: string
  * file written after a successful install makes an interrupted install start over instead of
  * being trusted.
  */
-async function ensureVenv(python: PythonInfo, dir: string, wantedRequirements: string[], say: (line: string) => void): Promise<string> {
+export async function ensureVenv(python: PythonInfo, dir: string, wantedRequirements: string[], say: (line: string) => void): Promise<string> {
   const marker = join(dir, READY_MARKER);
   const wanted = wantedRequirements.join(' ');
   if (existsSync(marker) && (await readFile(marker, 'utf8')).trim() === wanted) return dir;
