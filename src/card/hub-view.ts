@@ -87,7 +87,11 @@ export function buildHubView(view: CardView, card: ModelCard, extras: CardExtras
       limitations: limitations.filter((text) => !isOutOfScope(text)).map(escape.inline),
       ...(started ? { getStarted: { ...started, ...(started.uri ? { uri: started.uri.replace(/`/g, "") } : {}) } } : {}),
       bibtex: bibtexEntry(card),
-      contacts: owners.map((owner) => owner.contact).filter((contact): contact is string => !!contact).map(escape.inline),
+      // An e-mail address becomes a mail link (an autolink's text is literal); anything else is text.
+      contacts: owners
+        .map((owner) => owner.contact)
+        .filter((contact): contact is string => !!contact)
+        .map((contact) => (/^[^\s<>@\\]+@[^\s<>@\\]+\.[A-Za-z]{2,}$/.test(contact) ? `<${contact}>` : escape.inline(contact))),
       authors: owners.map((owner) => owner.name).filter((name): name is string => !!name).map(escape.inline),
     },
   };

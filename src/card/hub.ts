@@ -95,8 +95,12 @@ export function hubMetadata(card: ModelCard, extras: CardExtras): Record<string,
   return metadata;
 }
 
-/** A YAML front matter block (with its `---` lines), or nothing for empty metadata. */
+/**
+ * A YAML front matter block (with its `---` lines), or nothing for empty metadata. Written as
+ * YAML 1.1, which the Hub's PyYAML reads: strings such as 2026-01-31 or "yes" are quoted so
+ * that they stay strings there too.
+ */
 export function frontMatter(metadata: Record<string, unknown>): string {
   if (Object.keys(metadata).length === 0) return '';
-  return `---\n${YAML.stringify(metadata, { lineWidth: 0 })}---\n\n`;
+  return `---\n${YAML.stringify(metadata, { lineWidth: 0, version: '1.1' })}---\n\n`;
 }

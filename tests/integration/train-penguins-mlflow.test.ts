@@ -118,7 +118,7 @@ describeWithServer('train-penguins recorded in MLflow', () => {
       expect(version.version).toBe('1');
       expect(version.runId).toBe(runId);
       expect(version.description).toContain('Penguin Species Classifier');
-      expect(version.description).toContain('| accuracy | 1.0000 (0.9458, 1.0000) |');
+      expect(version.description).toContain('| Accuracy | 1.0000 (95% CI 0.9458–1.0000) |');
       expect(version.description).not.toContain('base64');
       expect(version.tags['mlflow-mct.card']).toBe(`runs:/${runId}/model_card/penguin_model_card.html`);
       const runInfo = await client.getRun(runId);
@@ -149,7 +149,8 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     expect(failed.stderr).toContain('did not answer');
     expect(failed.stdout).toContain(`mlflow-mct push --from ${join(cwd, 'mlruns')} --mlflow-uri http://127.0.0.1:${port}`);
     expect(existsSync(join(cwd, 'penguin_model_card.html'))).toBe(true);
-    const ok = runCli([...args, '--offline-ok', '--json'], { cwd, env });
+    // The first run wrote the card; writing it again needs --force.
+    const ok = runCli([...args, '--offline-ok', '--force', '--json'], { cwd, env });
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).mlflow.fallback.server).toBe(`http://127.0.0.1:${port}`);
   });

@@ -36,7 +36,7 @@ describeWithServer('cards from what MLflow holds', () => {
     const result = await runCliAsync(['card', 'from-run', runId, '--mlflow-uri', server().url, '--out-dir', out, '--attach', '--json', '--owner', 'Equipo 29 <mlops@example.com>'], { cwd });
     // The full card is longer than a version description holds: MLflow gets it cut, with a pointer to the file.
     expect(result.stderr).not.toContain('error');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const [cardFile] = readdirSync(out).filter((file) => file.endsWith('_model_card.json'));
     // Named after the registered model and version.
     expect(cardFile).toMatch(/-v1_model_card\.json$/);
