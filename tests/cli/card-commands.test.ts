@@ -271,7 +271,7 @@ describe('bad input', () => {
     const result = runCli(['api-card', '--name', 'old-model', '--deprecation', '2020-01-31', '--out-dir', out]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('warning: --deprecation 2020-01-31 is in the past: the provider has already retired old-model\n');
-    expect(readJson(join(out, 'generative_api_model_card.mlflow-mct.json')).external_api.deprecation).toBe('2020-01-31');
+    expect(readJson(join(out, 'old-model_model_card.mlflow-mct.json')).external_api.deprecation).toBe('2020-01-31');
   });
 
   it('prints a stack trace only with --verbose', () => {

@@ -38,6 +38,7 @@ const runs: Array<[string, string[]]> = [
   ['validate a valid card', ['card', 'validate', join(fixtures, 'mct/full.json')]],
   ['validate an invalid card', ['card', 'validate', 'bad-card.json']],
   ['render a card', ['card', 'render', join(fixtures, 'mct/cats_vs_dogs_v0_0_1.json'), '--out-dir', 'rendered']],
+  ['export a card for the Hugging Face Hub', ['card', 'export', join(fixtures, 'mct/cats_vs_dogs_v0_0_1.json'), '--format', 'hf', '--out-dir', 'hub']],
   ['inspect a clean pickle', ['inspect', join(fixtures, 'pickle/rf-p4.pkl')]],
   ['inspect a dangerous pickle', ['inspect', join(fixtures, 'pickle/malicious-os-system.pkl')]],
   ['plan serving a model', ['serve', '-m', 'models:/penguins-rf@champion', '--dry-run']],
