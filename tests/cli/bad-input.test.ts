@@ -35,11 +35,11 @@ describe('--out-dir', () => {
 describe('card files are written all or nothing', () => {
   it('writes nothing and names the .md when the .md path is a directory', () => {
     const dir = tempDir();
-    mkdirSync(join(dir, 'penguin_model_card_legacy.md'));
-    const result = runCli(['legacy-card', '--out-dir', dir]);
+    mkdirSync(join(dir, 'legacy_model_card.md'));
+    const result = runCli(['legacy-card', '--out-dir', dir, '--force']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`cannot write ${join(dir, 'penguin_model_card_legacy.md')}: a directory is in the way`);
-    expect(readdirSync(dir)).toEqual(['penguin_model_card_legacy.md']);
+    expect(result.stderr).toContain(`cannot write ${join(dir, 'legacy_model_card.md')}: a directory is in the way`);
+    expect(readdirSync(dir)).toEqual(['legacy_model_card.md']);
   });
 
   it('puts back the files it replaced and removes the ones it created when a rename fails', async () => {

@@ -146,7 +146,7 @@ describe('register-generative --dry-run alone, as the original script\'s smoke t
     const result = await runCliAsync(['register-generative', '--dry-run', '--json'], { cwd, env: networkEnv });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).mlflow.plan.source).toMatchObject({ kind: 'huggingface-hub', model: 'gpt2' });
-    expect(readdirSync(cwd)).toContain('generative_model_card.html');
+    expect(readdirSync(cwd)).toContain('gpt2_model_card.html');
     expect(recorder.requests.length).toBe(before);
   });
 });
