@@ -134,7 +134,8 @@ describeWithServer('train-penguins recorded in MLflow', () => {
     expect(summary.mlflow.http_requests).toBeLessThan(60);
 
     // A second version takes the alias over, and says from which version.
-    const again = runCli(['train-penguins', '--no-evaluate', '--mlflow-uri', server().url, '--mlflow-experiment', experiment, '--mlflow-reg-name', name, '--mlflow-alias', 'champion'], { cwd });
+    // The same folder already holds the first run's card: --force replaces it.
+    const again = runCli(['train-penguins', '--no-evaluate', '--force', '--mlflow-uri', server().url, '--mlflow-experiment', experiment, '--mlflow-reg-name', name, '--mlflow-alias', 'champion'], { cwd });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`Registered ${name} version 2 (alias @champion, moved from version 1)`);
   });

@@ -113,7 +113,7 @@ describeWithServer('register-generative against a real MLflow server', () => {
       const version = await client.getModelVersion(name, 1);
       expect(version.description).toMatch(/^# Model Card for openai-community\/gpt2/);
       expect(version.description).toContain('Prompt injection');
-      expect(version.description).toContain('| perplexity | 29.41 |');
+      expect(version.description).toContain('| Perplexity | 29.41 |');
       expect(version.tags).toMatchObject({ task: 'text-generation', 'mlflow-mct.card': `runs:/${run.info.runId}/model_card/gpt2_model_card.html` });
       const files = (await client.listArtifacts(`runs:/${run.info.runId}/model_card`)).map((file) => file.path).sort();
       expect(files).toEqual(['gpt2_model_card.html', 'gpt2_model_card.json', 'gpt2_model_card.md', 'gpt2_model_card.mlflow-mct.json']);
