@@ -13,8 +13,19 @@ export type Meta = Record<string, MetaValue>;
 
 /** Plain scalars PyYAML gives a tag of their own (`value`, `merge`): always quoted. */
 const PYYAML_SPECIAL = new Set(['=', '<<']);
-/** PyYAML refuses a tab in a plain scalar: strings with a C0 control character are double-quoted, where each is escaped. */
-const NEEDS_ESCAPES = /[\u0000-\u001f]/;
+/**
+ * PyYAML refuses a tab in a plain scalar, reads U+0085, U+2028 and U+2029 as line breaks and
+ * refuses other non-printable characters: strings holding any of them are double-quoted, with each
+ * escaped. The yaml package escapes C0 characters itself; the others are escaped after it.
+ */
+const NEEDS_ESCAPES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+const UNESCAPED = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+function escapeUnprintable(character: string): string {
+  const code = character.charCodeAt(0);
+  return NAMED_ESCAPES[character] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+}
 const MERGE_TAG = 'tag:yaml.org,2002:merge';
 
 export function dumpMeta(meta: Meta): string {
@@ -31,7 +42,8 @@ export function dumpMeta(meta: Meta): string {
       else if (PYYAML_SPECIAL.has(node.value)) node.type = 'QUOTE_SINGLE';
     },
   });
-  return document.toString({ singleQuote: true, lineWidth: 0 });
+  // Only double-quoted scalars can hold these characters now, so escaping them in the text is safe.
+  return document.toString({ singleQuote: true, lineWidth: 0 }).replace(UNESCAPED, escapeUnprintable);
 }
 
 /** The mapping in a meta.yaml, or undefined when the text is empty or not a mapping. */
