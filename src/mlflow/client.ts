@@ -16,7 +16,7 @@ import { ModelLogger, type LogModelOptions, type LogModelResult } from './client
 import { ModelResolver, type ArtifactLocation, type ResolvedModel } from './client/model-uris.js';
 import type { SearchAllOptions } from './client/pages.js';
 import type { MlflowClientOptions } from './client/part.js';
-import { RegistryClient, type RegisterModelOptions } from './client/registry.js';
+import { RegistryClient, type CreateModelVersionRequest, type RegisterModelOptions } from './client/registry.js';
 import { TrackingClient, type LogBatchInput, type LogBatchResult } from './client/tracking.js';
 import type { MlflowStore } from './store/index.js';
 import type { StoreCapabilities } from './store/limits.js';
@@ -229,15 +229,7 @@ export class MlflowClient {
     return this.registry.deleteRegisteredModel(name);
   }
 
-  createModelVersion(request: {
-    name: string;
-    source: string;
-    runId?: string;
-    modelId?: string;
-    description?: string;
-    tags?: Tags;
-    runLink?: string;
-  }): Promise<ModelVersion> {
+  createModelVersion(request: CreateModelVersionRequest): Promise<ModelVersion> {
     return this.registry.createModelVersion(request);
   }
 

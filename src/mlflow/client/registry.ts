@@ -21,6 +21,17 @@ export interface RegisterModelOptions {
 
 const PENDING_POLL_MS = 1000;
 
+/** What `createModelVersion` takes: the model's source and where it came from. */
+export interface CreateModelVersionRequest {
+  name: string;
+  source: string;
+  runId?: string;
+  modelId?: string;
+  description?: string;
+  tags?: Tags;
+  runLink?: string;
+}
+
 export class RegistryClient extends ClientPart {
   constructor(
     store: MlflowStore,
@@ -143,15 +154,7 @@ export class RegistryClient extends ClientPart {
     return this.store.registry.deleteRegisteredModel(name);
   }
 
-  async createModelVersion(request: {
-    name: string;
-    source: string;
-    runId?: string;
-    modelId?: string;
-    description?: string;
-    tags?: Tags;
-    runLink?: string;
-  }): Promise<ModelVersion> {
+  async createModelVersion(request: CreateModelVersionRequest): Promise<ModelVersion> {
     const limits = await this.limits();
     for (const [key, value] of Object.entries(request.tags ?? {})) validateRegistryTag(key, value, limits);
     if (request.description !== undefined) validateDescription('model version', request.description, limits);
