@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  *   (tests/harness/mlflow-server.ts) and the built CLI.
  */
 const UNIT = [
+  'tests/card/published-schema.test.ts',
   'tests/card/render.test.ts',
   'tests/card/schema.test.ts',
   'tests/filestore/file-store.test.ts',

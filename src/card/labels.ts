@@ -51,6 +51,9 @@ export interface CardLabels {
   meanStd: string;
   interval95: string;
   chartData: string;
+  /** Fields MCT's published schema accepts that its loader does not read (`card render` shows them). */
+  otherFields: string;
+  field: string;
 }
 
 const en: CardLabels = {
@@ -100,6 +103,8 @@ const en: CardLabels = {
   meanStd: 'Mean ± std',
   interval95: '95% CI',
   chartData: 'Data of the chart',
+  otherFields: 'Other fields (not read by Model Card Toolkit)',
+  field: 'Field',
 };
 
 const es: CardLabels = {
@@ -149,6 +154,8 @@ const es: CardLabels = {
   meanStd: 'Media ± desv. típica',
   interval95: 'IC 95 %',
   chartData: 'Datos del gráfico',
+  otherFields: 'Otros campos (Model Card Toolkit no los lee)',
+  field: 'Campo',
 };
 
 export const CARD_LABELS: Record<Lang, CardLabels> = { en, es };

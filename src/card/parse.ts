@@ -5,9 +5,16 @@ import { z } from 'zod';
 import { CardValidationError, InputError } from '../errors.js';
 import { cardFromMarkdown } from './embedded.js';
 import { isV001, migrateV001ToV002 } from './migrate.js';
+import { describeIncompatibility, separateLoaderIncompatibilities, type LoaderIncompatibility } from './loader-compat.js';
 import { MCT_SCHEMA_VERSION, modelCardSchema, unwrapOptional, type ModelCard } from './schema.js';
 
-export type CardCheck = { ok: true; card: ModelCard; migratedFrom?: '0.0.1' } | { ok: false; issues: string[] };
+/**
+ * A valid card comes with what MCT's Python loader would still refuse in it (fields the
+ * published schema accepts); `card` has those fields left out.
+ */
+export type CardCheck =
+  | { ok: true; card: ModelCard; migratedFrom?: '0.0.1'; incompatibilities: LoaderIncompatibility[] }
+  | { ok: false; issues: string[] };
 
 type PathKey = PropertyKey;
 
@@ -112,26 +119,31 @@ function describeIssue(issue: z.core.$ZodIssue, document: unknown): string[] {
 }
 
 /**
- * Checks a parsed document against MCT schema v0.0.2, migrating a v0.0.1 document first.
- * Returns every path-level problem instead of the first, for `card validate`.
+ * Checks a parsed document against MCT's published JSON schema v0.0.2, migrating a v0.0.1
+ * document first. Returns every path-level problem instead of the first, for `card validate`.
  */
 export function checkCard(document: unknown): CardCheck {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     return { ok: false, issues: [`(root): expected a Model Card object, got ${describeActual(document)}`] };
   }
   const migrated = isV001(document);
-  const candidate = migrated ? migrateV001ToV002(document as Parameters<typeof migrateV001ToV002>[0]) : document;
-  const result = modelCardSchema.safeParse(candidate);
+  const candidate = migrated ? migrateV001ToV002(document as Parameters<typeof migrateV001ToV002>[0]) : (document as Record<string, unknown>);
+  const { document: loadable, incompatibilities } = separateLoaderIncompatibilities(candidate);
+  const result = modelCardSchema.safeParse(loadable);
   if (!result.success) {
-    return { ok: false, issues: result.error.issues.flatMap((issue) => describeIssue(issue, candidate)) };
+    return { ok: false, issues: result.error.issues.flatMap((issue) => describeIssue(issue, loadable)) };
   }
-  return migrated ? { ok: true, card: result.data, migratedFrom: '0.0.1' } : { ok: true, card: result.data };
+  return { ok: true, card: result.data, incompatibilities, ...(migrated ? { migratedFrom: '0.0.1' as const } : {}) };
 }
 
-/** Parses a document into a v0.0.2 ModelCard or throws a CardValidationError naming every problem. */
+/**
+ * Parses a document into a v0.0.2 ModelCard that MCT's loader reads, or throws a
+ * CardValidationError naming every problem (loader incompatibilities included).
+ */
 export function parseCard(document: unknown, source = 'card'): ModelCard {
   const check = checkCard(document);
   if (!check.ok) throw new CardValidationError(source, check.issues);
+  if (check.incompatibilities.length > 0) throw new CardValidationError(source, check.incompatibilities.map(describeIncompatibility));
   return { ...check.card, schema_version: MCT_SCHEMA_VERSION };
 }
 

@@ -11,7 +11,7 @@ import type { CardExtras } from './extras.js';
 import { frontMatter } from './hub.js';
 import { buildHubView } from './hub-view.js';
 import type { ImageFile } from './images.js';
-import { buildCardView, type CardView, type TextEscaper } from './view.js';
+import { buildCardView, type CardView, type OtherField, type TextEscaper } from './view.js';
 
 export const CARD_FORMATS = ['html', 'md', 'json'] as const;
 export type CardFormat = (typeof CARD_FORMATS)[number];
@@ -22,6 +22,8 @@ export interface RenderOptions {
   imageFiles?: readonly ImageFile[];
   /** Markdown: YAML front matter (Hugging Face Hub metadata) put at the top. */
   metadata?: Record<string, unknown>;
+  /** Fields of the source file MCT's loader does not read, shown in their own section. */
+  otherFields?: readonly OtherField[];
 }
 
 const GENERATOR = `mlflow-mct ${version}`;
@@ -77,7 +79,7 @@ export function linkImageFiles(view: CardView, files: readonly ImageFile[]): voi
 export function renderCard(card: ModelCard, format: CardFormat, options: RenderOptions = {}): string {
   if (format === 'json') return toMctJson(card);
   const lang = options.lang ?? 'en';
-  const view = buildCardView(card, lang, format === 'html' ? htmlText : markdownText, GENERATOR);
+  const view = buildCardView(card, lang, format === 'html' ? htmlText : markdownText, GENERATOR, options.otherFields);
   if (format === 'html') return template(format)(view);
   if (options.imageFiles) linkImageFiles(view, options.imageFiles);
   return frontMatter(options.metadata ?? {}) + template(format)(view);

@@ -77,7 +77,15 @@ export interface CardView {
     tables: MetricTables;
     graphics?: GraphicsView;
   };
+  /** Fields outside what MCT's loader reads, by path, with their value as JSON text. */
+  otherFields: Array<{ path: string; value: string }>;
   generator: string;
+}
+
+/** A field of the card file that is shown as found, outside MCT's sections. */
+export interface OtherField {
+  path: string;
+  value: unknown;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+$/;
@@ -115,7 +123,7 @@ function nonEmpty(text: string | undefined): text is string {
   return text !== undefined && text !== '';
 }
 
-export function buildCardView(card: ModelCard, lang: Lang, escape: TextEscaper, generator: string): CardView {
+export function buildCardView(card: ModelCard, lang: Lang, escape: TextEscaper, generator: string, otherFields: readonly OtherField[] = []): CardView {
   const labels = CARD_LABELS[lang];
   const block = (text: string | undefined) => (nonEmpty(text) ? escape.block(text) : undefined);
   const inline = (text: string | undefined) => (nonEmpty(text) ? escape.inline(text) : undefined);
@@ -204,6 +212,10 @@ export function buildCardView(card: ModelCard, lang: Lang, escape: TextEscaper, 
     ...(metrics.length > 0 || analysisGraphics
       ? { quantitative: { metrics, tables: metricTables(analysis.performance_metrics ?? [], escape.inline), ...(analysisGraphics ? { graphics: analysisGraphics } : {}) } }
       : {}),
+    otherFields: otherFields.map((field) => ({
+      path: escape.inline(field.path),
+      value: escape.inline(typeof field.value === 'string' ? field.value : JSON.stringify(field.value) ?? String(field.value)),
+    })),
     generator: escape.inline(generator),
   };
 }

@@ -7,6 +7,7 @@ import type { Lang } from './labels.js';
 import { parseCard } from './parse.js';
 import { CARD_FORMATS, renderCard, type CardFormat } from './render.js';
 import type { ModelCard } from './schema.js';
+import type { OtherField } from './view.js';
 
 export interface CardFiles {
   html?: string;
@@ -32,6 +33,8 @@ export interface WriteCardOptions {
   formats?: readonly CardFormat[];
   /** Markdown images as base64 `data:` URIs instead of files beside the Markdown. */
   inlineImages?: boolean;
+  /** Fields of the source file MCT's loader does not read: shown in the HTML and Markdown, left out of the MCT JSON. */
+  otherFields?: readonly OtherField[];
 }
 
 export function cardFileNames(outDir: string, htmlName: string): Required<Omit<CardFiles, 'images'>> {
@@ -68,11 +71,11 @@ export async function writeCard(options: WriteCardOptions): Promise<{ files: Car
   const names = cardFileNames(options.outDir, options.htmlName);
   const formats = options.formats ?? CARD_FORMATS;
   const images = formats.includes('md') && !options.inlineImages ? imageFiles(card, cardStem(options.htmlName)) : [];
-  const markdown = renderCard(card, 'md', { lang: options.lang, imageFiles: images, metadata: hubMetadata(card, options.extras ?? {}) });
+  const markdown = renderCard(card, 'md', { lang: options.lang, imageFiles: images, metadata: hubMetadata(card, options.extras ?? {}), otherFields: options.otherFields });
   const files: CardFiles = {};
   const pending: PendingFile[] = formats.map((format) => {
     files[format] = names[format];
-    return { path: names[format], contents: format === 'md' ? markdown : renderCard(card, format, { lang: options.lang }) };
+    return { path: names[format], contents: format === 'md' ? markdown : renderCard(card, format, { lang: options.lang, otherFields: options.otherFields }) };
   });
   if (images.length > 0) {
     files.images = images.map((image) => join(options.outDir, image.file));

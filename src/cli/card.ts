@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { formatWarnings } from '../card/checks.js';
 import type { Lang } from '../card/labels.js';
+import { describeIncompatibility } from '../card/loader-compat.js';
 import { checkCard, readDocument } from '../card/parse.js';
 import { CARD_FORMATS, type CardFormat } from '../card/render.js';
 import { cardFileNames, writeCard } from '../card/write.js';
@@ -30,24 +31,28 @@ function parseFormats(text: string): CardFormat[] {
 export function registerCard(program: Command): void {
   const card = defineGroup(program, 'card', 'Validate and render Model Card Toolkit JSON or YAML cards, or build one from MLflow.');
 
-  defineCommand(
+  defineCommand<{ strict?: boolean }>(
     card,
     {
       name: 'validate <file>',
-      description: 'Check a card against MCT schema v0.0.2 (v0.0.1 cards are migrated first); exit 2 listing every problem. Writes nothing.',
-      flags: [json, verbose],
-      examples: ['mlflow-mct card validate model_card.json', 'mlflow-mct card validate card.yaml --json'],
-      exitCodes: { 2: 'the card is invalid (every problem is listed on stderr) or cannot be read' },
+      description:
+        'Check a card against MCT\'s published schema v0.0.2 (v0.0.1 cards are migrated first); exit 2 listing every problem. ' +
+        'Fields the schema accepts but MCT\'s Python loader rejects (unknown nested fields, unknown schema_version) are warnings, errors with --strict. Writes nothing.',
+      flags: [{ flags: '--strict', description: 'also refuse what MCT\'s Python loader would refuse (exit 2)' }, json, verbose],
+      examples: ['mlflow-mct card validate model_card.json', 'mlflow-mct card validate card.yaml --json', 'mlflow-mct card validate card.json --strict'],
+      exitCodes: { 2: 'the card is invalid (every problem is listed on stderr) or cannot be read; with --strict, also when MCT\'s loader would refuse it' },
       environment: ENV.local,
     },
-    async ({ options, reporter }, file) => {
+    async ({ flags, options, reporter }, file) => {
       const check = checkCard(await readDocument(file as string));
-      if (!check.ok) {
-        if (options.json) reporter.result({ file, valid: false, migrated_from: null, issues: check.issues, warnings: [] }, []);
-        else for (const issue of check.issues) process.stderr.write(`${printableName(`${file}: ${issue}`)}\n`);
-        throw new CardValidationError(file as string, check.issues);
+      const loaderProblems = check.ok ? check.incompatibilities.map(describeIncompatibility) : [];
+      const issues = !check.ok ? check.issues : flags.strict ? loaderProblems : [];
+      if (!check.ok || issues.length > 0) {
+        if (options.json) reporter.result({ file, valid: false, migrated_from: null, issues, warnings: [] }, []);
+        else for (const issue of issues) process.stderr.write(`${printableName(`${file}: ${issue}`)}\n`);
+        throw new CardValidationError(file as string, issues);
       }
-      const warnings = formatWarnings(check.card);
+      const warnings = [...loaderProblems, ...formatWarnings(check.card)];
       if (!options.json) for (const warning of warnings) reporter.warn(warning);
       const migrated = check.migratedFrom ? ` (migrated from v${check.migratedFrom})` : '';
       reporter.result({ file, valid: true, migrated_from: check.migratedFrom ?? null, issues: [], warnings }, [
@@ -84,8 +89,12 @@ export function registerCard(program: Command): void {
         throw new UsageError(`rendering ${source} into ${options.outDir} would overwrite it`, { hint: 'pass --out-dir with another directory' });
       }
       const htmlName = cardOutputName(flags, options.outDir, undefined, stem);
+      for (const incompatibility of check.incompatibilities) reporter.warn(describeIncompatibility(incompatibility));
       const { extras } = await readCardExtras(source);
-      const written = await writeCard({ card: check.card, outDir: options.outDir, htmlName, lang: flags.lang, formats, extras, inlineImages: flags.inlineImages === true });
+      const written = await writeCard({
+        card: check.card, outDir: options.outDir, htmlName, lang: flags.lang, formats, extras, inlineImages: flags.inlineImages === true,
+        otherFields: check.incompatibilities.filter((field) => field.path !== 'schema_version'),
+      });
       reportCard(reporter, options, written.card, written.files);
     },
   );

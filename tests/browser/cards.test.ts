@@ -62,6 +62,7 @@ function makeCards(): CardPage[] {
     ['register-generative', (lang) => ['register-generative', '--dry-run', '--model-dir', model, '--lang', lang]],
     ['mct-cats-vs-dogs', (lang) => ['card', 'render', join(MCT, 'cats_vs_dogs_v0_0_1.json'), '--format', 'html', '--lang', lang]],
     ['mct-full', (lang) => ['card', 'render', join(MCT, 'full.json'), '--format', 'html', '--lang', lang]],
+    ['mct-considerations', (lang) => ['card', 'render', join(MCT, 'considerations.json'), '--format', 'html', '--lang', lang]],
   ];
   const cards: CardPage[] = [];
   for (const [name, args] of commands) {
@@ -69,7 +70,10 @@ function makeCards(): CardPage[] {
   }
   // The penguin card's JSON (charts included) with markup in every field, rendered by `card render`.
   const penguin = JSON.parse(readFileSync(cards[0]!.file.replace(/\.html$/, '.json'), 'utf8'));
-  writeFileSync(hostileCard, JSON.stringify(hostile(penguin)));
+  const hostileDocument = hostile(penguin) as { model_details: Record<string, unknown> };
+  // A nested field MCT's loader does not read: `card render` shows it in "Other fields", as text.
+  hostileDocument.model_details.notes = PAYLOAD;
+  writeFileSync(hostileCard, JSON.stringify(hostileDocument));
   for (const lang of LANGS) cards.push({ name: 'hostile', lang, file: writeCard(['card', 'render', hostileCard, '--format', 'html', '--lang', lang], join(root, `hostile-${lang}`)) });
   return cards;
 }
@@ -154,7 +158,7 @@ describe.skipIf(unavailable !== undefined)('cards in a real browser', () => {
     await browser?.close();
   });
 
-  const names = ['train-penguins', 'legacy-card', 'api-card', 'register-generative', 'mct-cats-vs-dogs', 'mct-full', 'hostile'];
+  const names = ['train-penguins', 'legacy-card', 'api-card', 'register-generative', 'mct-cats-vs-dogs', 'mct-full', 'mct-considerations', 'hostile'];
   for (const name of names) {
     for (const lang of LANGS) {
       it(`${name} (${lang}): clean at 1280, 390 and 320 px, in dark mode and in print`, async () => {

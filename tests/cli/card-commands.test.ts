@@ -298,6 +298,57 @@ describe('card validate and card render', () => {
     expect(JSON.parse(legacy.stdout)).toMatchObject({ valid: true, migrated_from: '0.0.1' });
   });
 
+  it('validates every MCT example card, warning about each field MCT\'s loader would refuse; --strict refuses them', () => {
+    const examples = readdirSync(fixtures).filter((file) => file.endsWith('.json') && !file.includes('schema'));
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const example of examples) {
+      const result = runCli(['card', 'validate', join(fixtures, example), '--json']);
+      expect(result.code, example).toBe(0);
+      expect(JSON.parse(result.stdout), example).toMatchObject({ valid: true, issues: [] });
+    }
+    const considerations = runCli(['card', 'validate', join(fixtures, 'considerations.json')]);
+    expect(considerations.stderr).toContain('warning: model_details.citation: unknown field; the published schema accepts it, but MCT v0.0.2\'s loader');
+    const cats = JSON.parse(runCli(['card', 'validate', join(fixtures, 'cats_vs_dogs_v0_0_2.json'), '--json']).stdout);
+    expect(cats.warnings.filter((warning: string) => warning.includes('unknown field')).map((warning: string) => warning.split(':')[0])).toEqual([
+      'model_parameters.data[1].graphics.collection[0].description',
+      'quantitative_analysis.performance_metrics[0].threshold',
+      'quantitative_analysis.performance_metrics[1].threshold',
+      'quantitative_analysis.performance_metrics[2].threshold',
+    ]);
+    const strict = runCli(['card', 'validate', join(fixtures, 'considerations.json'), '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('considerations.json: model_details.citation: unknown field');
+    const strictJson = runCli(['card', 'validate', join(fixtures, 'cats_vs_dogs_v0_0_2.json'), '--strict', '--json']);
+    expect(strictJson.code).toBe(2);
+    expect(JSON.parse(strictJson.stdout)).toMatchObject({ valid: false, issues: expect.arrayContaining([expect.stringContaining('performance_metrics[0].threshold')]) });
+    expect(runCli(['card', 'validate', join(fixtures, 'full.json'), '--strict']).code).toBe(0);
+  });
+
+  it('renders the fields MCT\'s loader does not read, escaped, in HTML and Markdown but not in the MCT JSON', () => {
+    const dir = tempDir();
+    const file = join(dir, 'extra.json');
+    writeFileSync(file, JSON.stringify({
+      model_details: { name: 'extra', regulatory_requirements: '<img src=x onerror=alert(1)> Annex IV | 2' },
+      quantitative_analysis: { performance_metrics: [{ type: 'accuracy', value: '0.9', threshold: '0.5' }] },
+    }));
+    const result = runCli(['card', 'render', file, '--out-dir', join(dir, 'out')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: model_details.regulatory_requirements: unknown field');
+    const html = readFileSync(join(dir, 'out', 'extra.html'), 'utf8');
+    expect(html).toContain('<h2 id="other-fields">Other fields (not read by Model Card Toolkit)</h2>');
+    expect(html).toContain('<td><code>model_details.regulatory_requirements</code></td><td>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; Annex IV | 2</td>');
+    expect(html).toContain('<td><code>quantitative_analysis.performance_metrics[0].threshold</code></td><td>0.5</td>');
+    expect(html).not.toContain('<img src=x');
+    const markdown = readFileSync(join(dir, 'out', 'extra.md'), 'utf8');
+    expect(markdown).toContain('| model\\_details.regulatory\\_requirements | &lt;img src=x onerror=alert(1)&gt; Annex IV \\| 2 |');
+    const mct = readJson(join(dir, 'out', 'extra.json'));
+    expect(mct.model_details).toEqual({ name: 'extra' });
+    expect(mctSchemaErrors(mct)).toEqual([]);
+    const spanish = runCli(['card', 'render', file, '--out-dir', join(dir, 'es'), '--lang', 'es', '--format', 'html']);
+    expect(readFileSync(join(dir, 'es', 'extra.html'), 'utf8')).toContain('Otros campos (Model Card Toolkit no los lee)');
+    expect(spanish.code).toBe(0);
+  });
+
   it('lists every path-level error and exits 2', () => {
     const dir = tempDir();
     const file = join(dir, 'bad.json');
