@@ -39,6 +39,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { name: 'inspect', summary: 'what a pickle, joblib or PyTorch file holds, without loading it', load: async () => (await import('./inspect.js')).registerInspect },
   { name: 'push', summary: 'send a local store (./mlruns) to an MLflow server', load: async () => (await import('./push.js')).registerPush },
   { name: 'serve', summary: "serve a model over MLflow's scoring protocol (/invocations)", load: async () => (await import('./serve.js')).registerServe },
+  { name: 'predict', summary: 'score a CSV or JSON file with a model, like mlflow models predict', load: async () => (await import('./predict.js')).registerPredict },
   { name: 'completion', summary: 'a shell completion script for bash, zsh or fish', load: async () => (await import('./completion.js')).registerCompletion },
 ];
 

@@ -9,7 +9,7 @@ export interface PendingFile {
   contents: string | Uint8Array;
 }
 
-function tempPathFor(target: string, kind = 'tmp'): string {
+export function tempPathFor(target: string, kind = 'tmp'): string {
   return join(dirname(target), `.${kind}-${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}`);
 }
 

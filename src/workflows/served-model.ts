@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../errors.js';
 import type { MlflowClient } from '../mlflow/client.js';
+import { MlflowNotFoundError } from '../mlflow/errors.js';
 import { ScoringInputError } from '../mlflow/scoring/errors.js';
 import type { ServableModel } from '../mlflow/scoring/server.js';
 import type { InputColumn } from '../mlflow/scoring/tensor-schema.js';
@@ -52,6 +53,7 @@ async function readModelDirectory(directory: string, location: string): Promise<
   const inputs = columns.map((column): InputColumn => ({ name: column.name, type: column.kind === 'number' ? 'float64' : 'string' }));
   return {
     inputs,
+    positionNames: { probabilities: forest.classes },
     predict(rows) {
       try {
         const { labels, probabilities } = scorer.score(rows);
@@ -86,6 +88,9 @@ export async function loadServedModel(location: string, client: MlflowClient | u
     return { model: await readModelDirectory(directory, location), directory, release };
   } catch (error) {
     await release();
+    if (error instanceof MlflowNotFoundError) {
+      throw new InputError(`no such model: ${error.message}`, { location, hint: 'check the name, version, alias or run id (`mlflow-mct models list` shows the registered models)', cause: error });
+    }
     throw error;
   }
 }

@@ -15,8 +15,8 @@ function listedFlags(help: string): string[] {
   return [...options.matchAll(/^ {2}(?:-\w, )?(--[\w-]+(?: \S.*?)?)(?: {2}|$)/gm)].map((match) => match[1] as string);
 }
 
-/** Commands that write no file, and those that change nothing in MLflow. */
-const WRITES_NOTHING = ['card validate', 'inspect', 'models list', 'models versions', 'models show', 'models promote', 'models alias delete', 'push', 'serve', 'completion'];
+/** Commands that write no file into an output directory (predict writes the one file -o names), and those that change nothing in MLflow. */
+const WRITES_NOTHING = ['card validate', 'inspect', 'models list', 'models versions', 'models show', 'models promote', 'models alias delete', 'push', 'serve', 'predict', 'completion'];
 const CHANGES_NOTHING = ['card validate', 'card render', 'card export', 'inspect', 'models list', 'models versions', 'models show', 'completion'];
 
 describe('every command help', () => {

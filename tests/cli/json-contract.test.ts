@@ -42,6 +42,7 @@ const runs: Array<[string, string[]]> = [
   ['inspect a clean pickle', ['inspect', join(fixtures, 'pickle/rf-p4.pkl')]],
   ['inspect a dangerous pickle', ['inspect', join(fixtures, 'pickle/malicious-os-system.pkl')]],
   ['plan serving a model', ['serve', '-m', 'models:/penguins-rf@champion', '--dry-run']],
+  ['score a file', ['predict', '-m', 'models:/penguins-rf/1', '-i', 'rows.csv', '-o', 'predictions.csv']],
 ];
 
 describe('the --json contract', () => {
@@ -51,6 +52,7 @@ describe('the --json contract', () => {
   beforeAll(() => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'bad-card.json'), JSON.stringify({ model_details: { name: 1 } }));
+    writeFileSync(join(cwd, 'rows.csv'), 'island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\nDream,47.7,17.7,197,4042,male,2009\n');
     for (const [what, args] of runs) {
       results.set(what, runCli([...args, '--json'], { cwd, env: { HF_HUB_OFFLINE: '1', MLFLOW_TRACKING_URI: '' } }));
       if (what === 'train a model and register it') runId = String(JSON.parse(results.get(what)?.stdout ?? '{}').mlflow?.run_id);

@@ -105,12 +105,18 @@ export function parseCsvBody(text: string): ColumnTable {
   return csvColumns(header, rows);
 }
 
-/** Columns from CSV rows under `header`; a row of the wrong width is an error naming its line. */
+/** The fields `pandas.read_csv` reads as missing (its default `na_values`). */
+const PANDAS_NA = new Set(['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null']);
+
+/**
+ * Columns from CSV rows under `header`; a row of the wrong width is an error naming its line. A
+ * missing field (`NA`, empty...) is null, as pandas reads it.
+ */
 export function csvColumns(header: readonly string[], rows: readonly (readonly string[])[], firstLine = 2): ColumnTable {
   rows.forEach((row, index) => {
     if (row.length !== header.length) {
       throw badRequest(`Failed to parse input as a Pandas DataFrame: line ${firstLine + index} has ${row.length} fields, the header has ${header.length}.`);
     }
   });
-  return new Map(header.map((column, c) => [column.trim(), rows.map((row) => row[c])]));
+  return new Map(header.map((column, c) => [column.trim(), rows.map((row) => (PANDAS_NA.has(row[c]!) ? null : row[c]))]));
 }

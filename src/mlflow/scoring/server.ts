@@ -15,6 +15,8 @@ export interface ServableModel {
   inputs: readonly InputColumn[];
   /** Throws `ScoringInputError` for rows the model cannot score. */
   predict(rows: ReadonlyArray<ReadonlyArray<number | string>>): Record<string, unknown>;
+  /** Names of the positions of list outputs (the classes of `probabilities`), for CSV columns. */
+  positionNames?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ScoringServerOptions {

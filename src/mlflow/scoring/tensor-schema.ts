@@ -34,8 +34,8 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
 }
 
-/** One row per request row, values in `inputs` order: numbers and strings. */
-export function enforceInputs(table: ColumnTable, inputs: readonly InputColumn[]): Array<Array<number | string>> {
+/** One row per request row, values in `inputs` order: numbers and strings. Errors count rows from `firstRow`. */
+export function enforceInputs(table: ColumnTable, inputs: readonly InputColumn[], firstRow = 0): Array<Array<number | string>> {
   const missing = inputs.filter((input) => !table.has(input.name)).map((input) => `'${input.name}'`);
   if (missing.length > 0) {
     throw new ScoringInputError('INVALID_PARAMETER_VALUE', `Failed to enforce schema of data with the model signature. Error: Model is missing inputs [${missing.join(', ')}].`, {
@@ -56,7 +56,7 @@ export function enforceInputs(table: ColumnTable, inputs: readonly InputColumn[]
       const value = unwrap(values[r]);
       if (input.type === 'string') {
         if (typeof value !== 'string') {
-          throw new ScoringInputError('INVALID_PARAMETER_VALUE', `Failed to enforce schema of data with the model signature. Error: column ${input.name}, row ${r}: expected a string, got ${describe(value)}.`);
+          throw new ScoringInputError('INVALID_PARAMETER_VALUE', `Failed to enforce schema of data with the model signature. Error: column ${input.name}, row ${firstRow + r}: expected a string, got ${describe(value)}.`);
         }
         rows[r]![c] = value;
       } else {
@@ -64,7 +64,7 @@ export function enforceInputs(table: ColumnTable, inputs: readonly InputColumn[]
         if (number === undefined) {
           throw new ScoringInputError(
             'BAD_REQUEST',
-            `Invalid input. Data is not compatible with model signature. Failed to convert column ${input.name} to type 'float64'. Error: could not convert ${describe(value)} to float (row ${r}).`,
+            `Invalid input. Data is not compatible with model signature. Failed to convert column ${input.name} to type 'float64'. Error: could not convert ${describe(value)} to float (row ${firstRow + r}).`,
           );
         }
         rows[r]![c] = number;

@@ -1,0 +1,97 @@
+/**
+ * `predict`: batch scoring like `mlflow models predict`. The model is loaded as `serve` loads it
+ * and every row goes through the same request parsing and signature checks; CSV input is read and
+ * scored `CHUNK_ROWS` rows at a time, and the predictions are written chunk by chunk to a temporary
+ * file that replaces the output (or goes to stdout) only once every row is scored, so a failure
+ * leaves nothing half-written.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InputError, OutputError } from '../errors.js';
+import { tempPathFor } from '../io/atomic.js';
+import type { MlflowClient } from '../mlflow/client.js';
+import { csvChunks, type CsvChunk } from '../mlflow/scoring/csv-stream.js';
+import { openPredictionFile, type PredictionFile, type PredictionFormat } from '../mlflow/scoring/prediction-file.js';
+import { scoringTable, type ServableModel } from '../mlflow/scoring/server.js';
+import { enforceInputs } from '../mlflow/scoring/tensor-schema.js';
+import { loadServedModel } from './served-model.js';
+
+/** Rows scored and written at a time: large enough to amortize the per-chunk work, small enough to stay a few MB. */
+export const CHUNK_ROWS = 10_000;
+
+export type InputFormat = 'csv' | 'json';
+
+export interface PredictRequest {
+  location: string;
+  /** A file, or `-` for stdin. */
+  input: string;
+  inputFormat: InputFormat;
+  /** The file to write; stdout when absent. */
+  output: string | undefined;
+  outputFormat: PredictionFormat;
+}
+
+export interface PredictSummary {
+  rows: number;
+}
+
+async function* jsonChunks(input: Readable): AsyncGenerator<CsvChunk> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(chunk as Buffer);
+  yield { table: scoringTable(Buffer.concat(chunks), 'application/json'), firstRow: 0 };
+}
+
+function openInput(input: string): Readable {
+  return input === '-' ? process.stdin : createReadStream(input);
+}
+
+async function checkInput(input: string): Promise<void> {
+  if (input === '-') return;
+  const info = await stat(input).catch(() => undefined);
+  if (!info?.isFile()) throw new InputError('no such input file', { location: input, hint: 'give -i a CSV or JSON file, or - for stdin' });
+}
+
+async function scoreInto(model: ServableModel, request: PredictRequest, file: PredictionFile): Promise<number> {
+  const chunks = request.inputFormat === 'csv' ? csvChunks(openInput(request.input), CHUNK_ROWS) : jsonChunks(openInput(request.input));
+  let rowCount = 0;
+  for await (const { table, firstRow } of chunks) {
+    const rows = enforceInputs(table, model.inputs, firstRow);
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) await file.append(model.predict(rows.slice(start, start + CHUNK_ROWS)));
+    rowCount += rows.length;
+  }
+  // A header-only input still gets a whole document, with every output empty.
+  if (rowCount === 0) await file.append(model.predict([]));
+  return rowCount;
+}
+
+/** Scores `request.input` with the model at `request.location`; `stdout` receives the predictions when there is no output file. */
+export async function predictFile(request: PredictRequest, client: MlflowClient | undefined, stdout: Writable): Promise<PredictSummary> {
+  await checkInput(request.input);
+  const loaded = await loadServedModel(request.location, client);
+  const scratch = request.output === undefined ? await mkdtemp(join(tmpdir(), 'mlflow-mct-predict-')) : undefined;
+  const temp = scratch === undefined ? tempPathFor(request.output!) : join(scratch, `predictions.${request.outputFormat}`);
+  try {
+    const file = await openPredictionFile(temp, request.outputFormat, loaded.model.positionNames).catch((error: unknown) => {
+      throw new OutputError(`cannot write ${request.output}: ${(error as Error).message}`, { hint: 'give -o a path in a directory you can write to', exitCode: 2, cause: error });
+    });
+    let rows: number;
+    try {
+      rows = await scoreInto(loaded.model, request, file);
+      await file.close();
+    } catch (error) {
+      await file.discard();
+      throw error;
+    }
+    if (request.output === undefined) await pipeline(createReadStream(temp), stdout, { end: false });
+    else await rename(temp, request.output);
+    return { rows };
+  } finally {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    else await rm(temp, { force: true });
+    await loaded.release();
+  }
+}
