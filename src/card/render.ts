@@ -1,7 +1,6 @@
-import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageVersion as version, templatesDir } from '../paths.js';
+import type Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import { packageVersion as version } from '../paths.js';
 import type { Lang } from './labels.js';
 import { escapeMarkdownBlock, escapeMarkdownInline } from './markdown.js';
 import type { ModelCard } from './schema.js';
@@ -12,6 +11,7 @@ import { frontMatter } from './hub.js';
 import { buildHubView } from './hub-view.js';
 import type { ImageFile } from './images.js';
 import { buildCardView, type CardView, type OtherField, type TextEscaper } from './view.js';
+import { TEMPLATE_SPECS } from './templates.generated.js';
 
 export const CARD_FORMATS = ['html', 'md', 'json'] as const;
 export type CardFormat = (typeof CARD_FORMATS)[number];
@@ -32,18 +32,23 @@ const GENERATOR = `mlflow-mct ${version}`;
 const htmlText: TextEscaper = { block: (text) => text, inline: (text) => text };
 const markdownText: TextEscaper = { block: escapeMarkdownBlock, inline: escapeMarkdownInline };
 
+// Handlebars' runtime alone (its compiler is only needed to precompile the templates); the
+// runtime's own type declarations are empty, it has the full package's API minus `compile`.
+const runtime = createRequire(import.meta.url)('handlebars/runtime') as typeof Handlebars;
+
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-const TEMPLATES = { html: 'html/model-card.html.hbs', md: 'md/model-card.md.hbs', hub: 'md/hf-readme.md.hbs' } as const;
+type TemplateKind = 'html' | 'md' | 'hub';
 
-function template(kind: keyof typeof TEMPLATES): Handlebars.TemplateDelegate {
+/** The templates come precompiled from templates/*.hbs (scripts/precompile-templates.mjs). */
+function template(kind: TemplateKind): Handlebars.TemplateDelegate {
   let delegate = compiled.get(kind);
   if (!delegate) {
-    const source = readFileSync(join(templatesDir, TEMPLATES[kind]), 'utf8');
-    const handlebars = Handlebars.create();
+    const spec = TEMPLATE_SPECS[kind];
+    if (!spec) throw new Error(`no precompiled ${kind} card template: run \`npm run build\``);
+    const handlebars = runtime.create();
     if (kind === 'html') registerHtmlHelpers(handlebars);
-    // Markdown text is escaped for Markdown in the view, so Handlebars must not HTML-escape it again.
-    delegate = handlebars.compile(source, { strict: false, noEscape: kind !== 'html', preventIndent: true });
+    delegate = handlebars.template(spec);
     compiled.set(kind, delegate);
   }
   return delegate;

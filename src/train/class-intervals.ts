@@ -33,7 +33,20 @@ const DRAWS = 4000;
 const PRIOR = 0.5;
 const SEED = 20050321;
 
-export function classIntervals(confusion: ConfusionMatrix, draws: number = DRAWS): ClassIntervals[] {
+/** The card and its charts both show a test set's intervals: the draws are made once per confusion matrix. */
+const computed = new WeakMap<ConfusionMatrix, readonly ClassIntervals[]>();
+
+export function classIntervals(confusion: ConfusionMatrix, draws: number = DRAWS): readonly ClassIntervals[] {
+  if (draws !== DRAWS) return drawIntervals(confusion, draws);
+  let intervals = computed.get(confusion);
+  if (!intervals) {
+    intervals = drawIntervals(confusion, draws);
+    computed.set(confusion, intervals);
+  }
+  return intervals;
+}
+
+function drawIntervals(confusion: ConfusionMatrix, draws: number): ClassIntervals[] {
   const random = new RandomState(SEED);
   const { labels, matrix } = confusion;
   return labels.map((label, k) => {

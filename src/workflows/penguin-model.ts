@@ -6,9 +6,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { forestToOnnx, LABEL_OUTPUT, PROBABILITIES_OUTPUT, type RawColumn } from '../onnx/forest-graph.js';
+import type { RawColumn } from '../onnx/forest-graph.js';
 import type { TreeEnsembleSource } from '../onnx/tree-ensemble.js';
-import { onnxRequirements, writeOnnxModel, type OnnxModelDescription, type TensorSpec } from '../mlflow/onnx-model.js';
+import type { OnnxModelDescription, TensorSpec } from '../mlflow/onnx-model.js';
 import { CATEGORICAL_COLUMNS, REQUIRED_COLUMNS, TARGET_COLUMN } from '../train/data.js';
 
 const require = createRequire(import.meta.url);
@@ -62,6 +62,12 @@ export async function writePenguinModel(
   forest: TreeEnsembleSource & { toJSON(): unknown },
   options: PenguinModelOptions,
 ): Promise<OnnxModelDescription> {
+  // Loaded here, not at the top: the ONNX writer (protobufjs) is only needed when a model is logged,
+  // and `train-penguins --dry-run` should not pay for loading it.
+  const [{ forestToOnnx, LABEL_OUTPUT, PROBABILITIES_OUTPUT }, { onnxRequirements, writeOnnxModel }] = await Promise.all([
+    import('../onnx/forest-graph.js'),
+    import('../mlflow/onnx-model.js'),
+  ]);
   const onnx = forestToOnnx(forest, { columns: PENGUIN_COLUMNS, graphName: 'penguins_random_forest', producerVersion: version });
   const described = await writeOnnxModel(dir, {
     onnx,

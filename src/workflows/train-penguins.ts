@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import type { Lang } from '../card/labels.js';
 import { chartsAsGraphics, penguinCharts, type NamedChart } from '../card/presets/penguin-graphics.js';
 import { PENGUIN_CARD_EXTRAS, penguinCard, type PenguinCardReferences } from '../card/presets/penguins.js';
-import { runPageUrl } from '../card/from-mlflow.js';
 import { renderDescription } from '../card/render.js';
 import type { ModelCard } from '../card/schema.js';
 import { cardFileList, writeCard, type CardFiles } from '../card/write.js';
-import { attachCardToMlflow } from '../mlflow/attach-card.js';
 import type { MlflowClient } from '../mlflow/client.js';
-import { failRun } from '../mlflow/run-failure.js';
 import type { TrackingTarget } from '../mlflow/fallback.js';
 import type { RestStore } from '../mlflow/rest/index.js';
 import type { Tags } from '../mlflow/types.js';
@@ -138,6 +135,12 @@ interface Computed {
 /** The record step: what was computed goes to MLflow, and the card names the run. Safe to run twice. */
 async function recordRun(request: TrainPenguinsRequest, computed: Computed, client: MlflowClient, target: TrackingTarget, staging: string): Promise<TrainPenguinsOutcome> {
   const { result, rows, content, charts, startTime } = computed;
+  // What only a recorded run needs is loaded here, so that a dry run does not load it.
+  const [{ runPageUrl }, { attachCardToMlflow }, { failRun }] = await Promise.all([
+    import('../card/from-mlflow.js'),
+    import('../mlflow/attach-card.js'),
+    import('../mlflow/run-failure.js'),
+  ]);
   const experimentId = await client.resolveExperimentId({ experimentName: request.experimentName, experimentId: request.experimentId });
   const run = await client.createRun({ experimentId, runName: request.runName, startTime, tags: content.sourceTags, userId: content.user });
   const runId = run.info.runId;

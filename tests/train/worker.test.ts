@@ -32,8 +32,6 @@ describe('tree growing on the calling thread when running from TypeScript source
 });
 
 describe.skipIf(skipWithoutBuild)('worker threads from the built package (dist/, built by `npm run build`)', () => {
-  const load = async (): Promise<Dist> => (await import(fileURLToPath(distIndex))) as Dist;
-
   it('finds the compiled worker entry and starts the threads asked for', async () => {
     const dist = await load();
     expect(dist.workerEntryAvailable()).toBe(true);
@@ -94,3 +92,53 @@ describe.skipIf(skipWithoutBuild)('worker threads from the built package (dist/,
     expect(reported.accuracy).toBeGreaterThanOrEqual(0.94);
   });
 });
+
+describe.skipIf(skipWithoutBuild)('cross-validation on its own thread (dist/)', () => {
+  type CvThread = typeof import('../../src/train/cv-thread.js');
+  const loadThread = async () => (await import(fileURLToPath(new URL('../../dist/train/cv-thread.js', import.meta.url)))) as CvThread;
+  const scheme = { folds: 3, repeats: 2, seed: 7 };
+  const forestOptions = { nEstimators: 20, randomState: 3 };
+
+  it('gives the summary the calling thread gives, with progress for every fit', async () => {
+    const { crossValidateOnThread } = await loadThread();
+    const progress: { current: number; done: number }[] = [];
+    const thread = crossValidateOnThread(
+      { X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme, forestOptions },
+      (event) => progress.push({ current: event.fold!.current, done: event.trees.done }),
+    );
+    try {
+      const { crossValidate } = await import('../../src/train/cv.js');
+      const inThread = await crossValidate(penguins.X, penguins.y, penguins.featureNames, scheme, forestOptions);
+      expect(await thread.summary).toEqual(inThread);
+      // Progress is sampled, but every fit reports its last tree.
+      for (let fold = 1; fold <= 6; fold += 1) expect(progress).toContainEqual({ current: fold, done: 20 });
+    } finally {
+      await thread.stop();
+    }
+  });
+
+  it('turns a failure on the thread into a RuntimeFailure naming it', async () => {
+    const { crossValidateOnThread } = await loadThread();
+    const thread = crossValidateOnThread({ X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme, forestOptions: { nEstimators: 0 } });
+    try {
+      await expect(thread.summary).rejects.toMatchObject({ name: 'RuntimeFailure', message: expect.stringMatching(/^cross-validation failed: .*n_estimators/) });
+    } finally {
+      await thread.stop();
+    }
+  });
+
+  it('leaves trainAndEvaluate\'s result as on one thread when cross-validation runs on its own thread', async () => {
+    const dist = await load();
+    const { crossValidationThreadAvailable } = await loadThread();
+    expect(crossValidationThreadAvailable()).toBe((await import('node:os')).availableParallelism() > 1);
+    const options = { forest: { nEstimators: 10 }, crossValidation: { folds: 3, repeats: 1 } };
+    const auto = await dist.trainAndEvaluate(options);
+    const single = await dist.trainAndEvaluate({ ...options, workers: 0 });
+    expect(auto.crossValidation).toEqual(single.crossValidation);
+    expect(sha(auto.model.toJSON())).toBe(sha(single.model.toJSON()));
+  });
+});
+
+function load() {
+  return import(fileURLToPath(distIndex)) as Promise<Dist>;
+}
