@@ -93,41 +93,43 @@ describe.skipIf(skipWithoutBuild)('worker threads from the built package (dist/,
   });
 });
 
-describe.skipIf(skipWithoutBuild)('cross-validation on its own thread (dist/)', () => {
+describe.skipIf(skipWithoutBuild)('cross-validation shared with a worker thread (dist/)', () => {
   type CvThread = typeof import('../../src/train/cv-thread.js');
   const loadThread = async () => (await import(fileURLToPath(new URL('../../dist/train/cv-thread.js', import.meta.url)))) as CvThread;
   const scheme = { folds: 3, repeats: 2, seed: 7 };
   const forestOptions = { nEstimators: 20, randomState: 3 };
+  const job = { X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme, forestOptions };
 
-  it('gives the summary the calling thread gives, with progress for every fit', async () => {
-    const { crossValidateOnThread } = await loadThread();
+  it.each([
+    ['the worker alone', false],
+    ['both threads', true],
+  ])('gives the summary one thread gives when %s score the fits, with progress for every fit', async (_, takePart) => {
+    const { shareCrossValidation } = await loadThread();
     const progress: { current: number; done: number }[] = [];
-    const thread = crossValidateOnThread(
-      { X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme, forestOptions },
-      (event) => progress.push({ current: event.fold!.current, done: event.trees.done }),
-    );
+    const shared = shareCrossValidation(job, (event) => progress.push({ current: event.fold!.current, done: event.trees.done }));
     try {
+      if (takePart) await shared.takePart();
+      const summary = await shared.summary;
       const { crossValidate } = await import('../../src/train/cv.js');
-      const inThread = await crossValidate(penguins.X, penguins.y, penguins.featureNames, scheme, forestOptions);
-      expect(await thread.summary).toEqual(inThread);
-      // Progress is sampled, but every fit reports its last tree.
+      expect(summary).toEqual(await crossValidate(penguins.X, penguins.y, penguins.featureNames, scheme, forestOptions));
+      // Progress is sampled, but every fit reports its last tree, whichever thread grew it.
       for (let fold = 1; fold <= 6; fold += 1) expect(progress).toContainEqual({ current: fold, done: 20 });
     } finally {
-      await thread.stop();
+      await shared.stop();
     }
   });
 
-  it('turns a failure on the thread into a RuntimeFailure naming it', async () => {
-    const { crossValidateOnThread } = await loadThread();
-    const thread = crossValidateOnThread({ X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme, forestOptions: { nEstimators: 0 } });
+  it('turns a failure on the worker into a RuntimeFailure naming it', async () => {
+    const { shareCrossValidation } = await loadThread();
+    const shared = shareCrossValidation({ ...job, forestOptions: { nEstimators: 0 } });
     try {
-      await expect(thread.summary).rejects.toMatchObject({ name: 'RuntimeFailure', message: expect.stringMatching(/^cross-validation failed: .*n_estimators/) });
+      await expect(shared.summary).rejects.toMatchObject({ name: 'RuntimeFailure', message: expect.stringMatching(/^cross-validation failed: .*n_estimators/) });
     } finally {
-      await thread.stop();
+      await shared.stop();
     }
   });
 
-  it('leaves trainAndEvaluate\'s result as on one thread when cross-validation runs on its own thread', async () => {
+  it('leaves trainAndEvaluate\'s result as on one thread when a second core shares the cross-validation', async () => {
     const dist = await load();
     const { crossValidationThreadAvailable } = await loadThread();
     expect(crossValidationThreadAvailable()).toBe((await import('node:os')).availableParallelism() > 1);
