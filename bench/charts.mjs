@@ -76,14 +76,14 @@ let warmTotal = 0;
 let cpuTotal = 0;
 for (const [name, make] of Object.entries(charts)) {
   start = performance.now();
-  const png = chartPng(make());
+  const png = await chartPng(make());
   const cold = performance.now() - start;
   const warm = [];
   const cpu = [];
   for (let i = 0; i < 15; i += 1) {
     start = performance.now();
     const before = process.cpuUsage();
-    chartPng(make());
+    await chartPng(make());
     cpu.push(cpuMs(before));
     warm.push(performance.now() - start);
   }
@@ -106,7 +106,7 @@ const result = await trainAndEvaluate();
 const times = [];
 for (let i = 0; i < 5; i += 1) {
   start = performance.now();
-  penguinCharts(result, 'en');
+  await penguinCharts(result, 'en');
   times.push(performance.now() - start);
 }
 const charted = median(times);

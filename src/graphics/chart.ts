@@ -27,6 +27,6 @@ export interface Chart {
 }
 
 /** The chart as PNG at twice its CSS size, with its description and table embedded. */
-export function chartPng(chart: Chart): Buffer {
-  return annotatePng(svgToPng(chart.svg), { description: chart.description, table: chart.table, language: chart.lang, pixelRatio: PIXEL_RATIO });
+export async function chartPng(chart: Chart): Promise<Buffer> {
+  return annotatePng(await svgToPng(chart.svg), { description: chart.description, table: chart.table, language: chart.lang, pixelRatio: PIXEL_RATIO });
 }

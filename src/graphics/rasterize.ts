@@ -23,12 +23,15 @@ function renderer(): ResvgModule {
   return resvg;
 }
 
-export function svgToPng(svg: string, pixelRatio: number = PIXEL_RATIO): Buffer {
-  const { Resvg } = renderer();
-  const image = new Resvg(svg, {
+/**
+ * Renders on libuv's thread pool, so the charts of a card are drawn side by side on the cores
+ * there are, and the calling thread stays free meanwhile.
+ */
+export async function svgToPng(svg: string, pixelRatio: number = PIXEL_RATIO): Promise<Buffer> {
+  const image = await renderer().renderAsync(svg, {
     fitTo: { mode: 'zoom', value: pixelRatio },
     background: '#ffffff',
     font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
-  return image.render().asPng();
+  return image.asPng();
 }

@@ -120,7 +120,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
     { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
     splitDatasets(rows, result.data.source),
   );
-  const charts = penguinCharts(result, request.lang);
+  const charts = await penguinCharts(result, request.lang);
   return recording.record((client, target) => recordRun(request, { result, rows, content, charts, startTime }, client, target, staging));
 }
 
@@ -252,7 +252,7 @@ export async function trainPenguins(request: TrainPenguinsRequest, recording?: R
     { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
     splitDatasets(await splitRows(result), result.data.source),
   );
-  const charts = penguinCharts(result, request.lang);
+  const charts = await penguinCharts(result, request.lang);
   const written = await writeCardFiles(request, result, { modelVersion: request.modelVersion }, charts);
   return { result, content, card: written.card, files: written.files, plan: recordingPlan(request, content, charts) };
 }

@@ -111,9 +111,9 @@ describe('charts', () => {
     ['strip chart', () => stripChart(folds)],
   ];
 
-  it.each(all)('%s: PNG at 2x with its description and table inside, byte-identical for the same input', (_name, make) => {
+  it.each(all)('%s: PNG at 2x with its description and table inside, byte-identical for the same input', async (_name, make) => {
     const chart = make();
-    const png = chartPng(chart);
+    const png = await chartPng(chart);
     const decoded = decodePng(png);
     expect(decoded.width).toBe(2 * Math.ceil(chart.width));
     expect(decoded.height).toBe(2 * chart.height);
@@ -125,7 +125,7 @@ describe('charts', () => {
     // What a card shows: natural size in CSS pixels, the alt text and the table.
     const annotation = chartAnnotation(`data:image/png;base64,${toBase64(png)}`, (text) => text)!;
     expect(annotation).toMatchObject({ width: Math.ceil(chart.width), height: chart.height, description: chart.description, table: chart.table, lang: chart.lang });
-    expect(chartPng(make()).equals(png)).toBe(true);
+    expect((await chartPng(make())).equals(png)).toBe(true);
     // Text is drawn: the title band is not blank.
     let ink = 0;
     for (let y = 32; y < 72; y += 1) for (let x = 32; x < 600; x += 1) if (decoded.rgb(x, y)[0] < 128) ink += 1;

@@ -68,7 +68,7 @@ const TEXTS: Record<Lang, ChartTexts> = {
 };
 
 /** The charts of a training result: confusion matrix, per-class metrics, cross-validation spread, feature importance. */
-export function penguinCharts(result: TrainingResult, lang: Lang): NamedChart[] {
+export async function penguinCharts(result: TrainingResult, lang: Lang): Promise<NamedChart[]> {
   const texts = TEXTS[lang];
   const perClass = result.test.perClass;
   const intervals = classIntervals(result.test.confusionMatrix);
@@ -132,7 +132,7 @@ export function penguinCharts(result: TrainingResult, lang: Lang): NamedChart[] 
       }),
     },
   ];
-  return charts.map(({ file, chart }) => ({ name: chart.title, file, png: chartPng(chart) }));
+  return Promise.all(charts.map(async ({ file, chart }) => ({ name: chart.title, file, png: await chartPng(chart) })));
 }
 
 /** The charts as MCT graphics (bare base64 PNG). */
