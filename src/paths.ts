@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  * The package root: this file is src/paths.ts when run from source and dist/paths.js when built,
  * so the root is one level up either way. Templates and data ship beside src/ and dist/.
  */
-export const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 export const templatesDir = join(packageRoot, 'templates');
 export const dataDir = join(packageRoot, 'data');
 

@@ -24,7 +24,7 @@ import { readLoggedCard } from './logged-card.js';
 import { generativeCardDefaults, generativeCardExtras } from './presets/generative.js';
 import { PENGUIN_CARD_EXTRAS, PENGUINS_SOURCE_NAME } from './presets/penguins.js';
 import { performanceMetrics } from './run-metrics.js';
-import type { Dataset, ModelCard, PerformanceMetric } from './schema.js';
+import type { Dataset, ModelCard } from './schema.js';
 import { DATASET_CONTEXT_TAG, LOG_MODEL_HISTORY_TAG, NOTE_TAG, SOURCE_NAME_TAG } from '../mlflow/tags.js';
 
 /** The run tag MLflow 2 keeps a run's models in. */
@@ -175,7 +175,7 @@ async function versionValues(client: MlflowClient, version: ModelVersion): Promi
 }
 
 /** The version registered just before `version` (the highest lower number), if any. */
-export async function previousVersion(client: MlflowClient, name: string, version: string): Promise<ModelVersion | undefined> {
+async function previousVersion(client: MlflowClient, name: string, version: string): Promise<ModelVersion | undefined> {
   const number = Number(version);
   const versions = await client.searchModelVersions({ filter: `name = ${filterLiteral(name)}` });
   return versions

@@ -33,7 +33,7 @@ function bibtexValue(text: string): string {
 }
 
 /** A BibTeX entry for the model itself, from the card's name, owners, version and first link. */
-export function bibtexEntry(card: ModelCard): string {
+function bibtexEntry(card: ModelCard): string {
   const details = card.model_details ?? {};
   const year = details.version?.date?.slice(0, 4);
   const url = (details.references ?? []).map((reference) => reference.reference ?? '').find((reference) => /^https?:\/\//.test(reference));

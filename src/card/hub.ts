@@ -48,7 +48,7 @@ function numberOrText(value: string): number | string {
 const unique = (items: string[]): string[] => [...new Set(items.filter((item) => item.trim() !== ''))];
 
 /** The `model-index` entry of a card: one result per card, a metric per MCT performance metric. */
-export function modelIndex(card: ModelCard, extras: CardExtras): Array<Record<string, unknown>> | undefined {
+function modelIndex(card: ModelCard, extras: CardExtras): Array<Record<string, unknown>> | undefined {
   const metrics = (card.quantitative_analysis?.performance_metrics ?? []).filter((metric) => metric.type && metric.value);
   if (metrics.length === 0) return undefined;
   const data = card.model_parameters?.data ?? [];

@@ -12,7 +12,7 @@ const FUNCTION_WORDS: Record<Lang, ReadonlySet<string>> = {
   es: new Set(['el', 'la', 'los', 'las', 'del', 'y', 'que', 'en', 'un', 'una', 'por', 'para', 'con', 'es', 'son', 'se', 'al', 'su', 'sus', 'lo', 'como', 'más', 'entre', 'sobre', 'pero', 'cada', 'este', 'esta', 'estos', 'sin', 'muy', 'según', 'cuando', 'también', 'desde', 'hasta']),
 };
 
-export function detectLanguage(text: string): Lang | undefined {
+function detectLanguage(text: string): Lang | undefined {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   if (words.length < 3) return undefined;
   const counts = (Object.keys(FUNCTION_WORDS) as Lang[]).map((lang) => ({ lang, hits: words.filter((word) => FUNCTION_WORDS[lang].has(word)).length }));

@@ -169,7 +169,7 @@ function checkTags(document: YAML.Document, source: string): void {
 }
 
 /** The first byte offset where `bytes` is not valid UTF-8, or -1. */
-export function invalidUtf8Offset(bytes: Uint8Array): number {
+function invalidUtf8Offset(bytes: Uint8Array): number {
   let at = 0;
   while (at < bytes.length) {
     const byte = bytes[at] as number;
@@ -193,7 +193,7 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
 }
 
 /** A card or config file's text: strict UTF-8, never a silent U+FFFD. */
-export function decodeDocument(bytes: Uint8Array, source: string): string {
+function decodeDocument(bytes: Uint8Array, source: string): string {
   const bad = invalidUtf8Offset(bytes);
   if (bad >= 0) {
     throw new InputError(`not valid UTF-8 at byte ${bad} (0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')})`, {

@@ -71,7 +71,7 @@ function registerHtmlHelpers(handlebars: typeof Handlebars): void {
 }
 
 /** Points the view's images at their files; an image without a file keeps its data: URI. */
-export function linkImageFiles(view: CardView, files: readonly ImageFile[]): void {
+function linkImageFiles(view: CardView, files: readonly ImageFile[]): void {
   const byUri = new Map(files.map((file) => [file.dataUri, file.file]));
   const collections = [...view.datasets.map((dataset) => dataset.graphics), view.quantitative?.graphics];
   for (const image of collections.flatMap((collection) => collection?.images ?? [])) {

@@ -10,7 +10,7 @@ const PER_CLASS = /^(precision|recall|f1|support)_(.+)$/;
 const NOT_A_CLASS = /^(macro|weighted|micro|samples|cv_mean|cv_std|ci_lower|ci_upper)$|_cv_(mean|std)$/;
 
 /** Four decimals, without trailing zeros beyond what the value has; integers stay integers. */
-export function roundedMetric(value: number): string {
+function roundedMetric(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
   return Math.abs(value) >= 1e-4 ? value.toFixed(4) : value.toPrecision(4);

@@ -110,7 +110,7 @@ export function imageDataUri(base64: string | undefined): string | undefined {
 }
 
 /** Only absolute http(s) URLs become links; anything else (javascript:, data:, relative) stays text. */
-export function safeHref(text: string): string | undefined {
+function safeHref(text: string): string | undefined {
   try {
     const url = new URL(text.trim());
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;

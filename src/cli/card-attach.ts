@@ -6,7 +6,7 @@ import type { GlobalOptions, Reporter } from './output.js';
 import { openTracking, type MlflowOptionValues } from './mlflow-options.js';
 
 /** Flags that attach a written card to an existing MLflow run or registered model version. */
-export const ATTACH_FLAGS: readonly FlagSpec[] = [
+const ATTACH_FLAGS: readonly FlagSpec[] = [
   described(mlflowUri, 'the MLflow holding the run or model'),
   timeout,
   described(mlflowRunId, 'log the card files as artifacts of this MLflow run'),

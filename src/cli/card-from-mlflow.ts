@@ -11,7 +11,7 @@ import { ENV } from './environment.js';
 import { CARD_FLAGS, described, dryRun, json, mlflowUri, outDir, quiet, timeout, verbose, type FlagSpec } from './flags.js';
 import { openExisting, plannedLocation, type MlflowUriValues } from './registry-options.js';
 
-export const MLFLOW_CARD_STEM = 'model_card';
+const MLFLOW_CARD_STEM = 'model_card';
 
 type FromMlflowFlags = CardOptionValues & MlflowUriValues & { attach?: boolean };
 

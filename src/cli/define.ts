@@ -82,7 +82,7 @@ function addFlag(command: Command, flag: FlagSpec, noteOnce: (note: string) => v
   }
 }
 
-export function globalOptionsOf(flags: Record<string, unknown>): GlobalOptions {
+function globalOptionsOf(flags: Record<string, unknown>): GlobalOptions {
   return {
     outDir: resolve(String(flags.outDir ?? '.')),
     json: flags.json === true,

@@ -63,7 +63,7 @@ export const ENV = {
 
 export type ExitMeanings = { readonly 1?: string; readonly 2?: string };
 
-export const EXIT_CODES = {
+const EXIT_CODES = {
   0: 'success',
   1: 'runtime failure: MLflow or the network failed, a file could not be written',
   2: 'bad usage or bad input: an unknown or invalid flag, a missing or malformed file',

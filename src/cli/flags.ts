@@ -35,7 +35,7 @@ export function described(flag: FlagSpec, description: string, extra: Partial<Fl
 }
 
 /** Repeatable flags: `--owner a --owner b`. */
-export function collect(value: string, previous: unknown): string[] {
+function collect(value: string, previous: unknown): string[] {
   return [...(Array.isArray(previous) ? (previous as string[]) : []), value];
 }
 
@@ -168,21 +168,21 @@ export const config: FlagSpec = {
 export const name: FlagSpec = { flags: '--name <name>', description: 'model name' };
 /** The version of the model as the card (and a recorded run) names it, e.g. 1.2.0 or v2-beta. */
 export const modelVersion: FlagSpec = { flags: '--model-version <version>', description: 'the model version the card names' };
-export const overview: FlagSpec = { flags: '--overview <text>', description: 'one-line description of the model' };
+const overview: FlagSpec = { flags: '--overview <text>', description: 'one-line description of the model' };
 export const owner: FlagSpec = { flags: '--owner <"Name <contact>">', description: 'an owner (repeatable)', parse: collect };
 export const license: FlagSpec = { flags: '--license <spdx-or-text>', description: 'licence: an SPDX identifier such as Apache-2.0, or the licence text' };
-export const metric: FlagSpec = {
+const metric: FlagSpec = {
   flags: '--metric <type=value[@slice]>',
   description: 'a performance metric with a numeric value (repeatable), e.g. accuracy=0.98 or f1=0.97@Adelie',
   parse: metricValue,
 };
-export const useCase: FlagSpec = { flags: '--use-case <text>', description: 'an intended use case (repeatable; replaces the defaults)', parse: collect };
-export const user: FlagSpec = { flags: '--user <text>', description: 'an intended user (repeatable; replaces the defaults)', parse: collect };
-export const limitation: FlagSpec = { flags: '--limitation <text>', description: 'a known limitation (repeatable; replaces the defaults)', parse: collect };
+const useCase: FlagSpec = { flags: '--use-case <text>', description: 'an intended use case (repeatable; replaces the defaults)', parse: collect };
+const user: FlagSpec = { flags: '--user <text>', description: 'an intended user (repeatable; replaces the defaults)', parse: collect };
+const limitation: FlagSpec = { flags: '--limitation <text>', description: 'a known limitation (repeatable; replaces the defaults)', parse: collect };
 export const lang: FlagSpec = { flags: '--lang <lang>', description: 'language of the card texts and labels', choices: LANGUAGES, default: 'en' };
 
 // Card files: what a command that writes a card calls them and how the Markdown carries images.
-export const outputName: FlagSpec = { flags: '--output-name <name>', description: 'file name of the card, without extension (default: from the model)' };
+const outputName: FlagSpec = { flags: '--output-name <name>', description: 'file name of the card, without extension (default: from the model)' };
 export const force: FlagSpec = { flags: '--force', description: 'overwrite card files that already exist' };
 export const inlineImages: FlagSpec = {
   flags: '--inline-images',

@@ -27,7 +27,7 @@ export interface GlobalOptions {
  * Colour on stderr: never with a non-empty NO_COLOR (https://no-color.org); FORCE_COLOR forces it,
  * except FORCE_COLOR=0 or false, which turns it off; otherwise only on a terminal.
  */
-export function colourAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+function colourAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR) return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());

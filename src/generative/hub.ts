@@ -29,7 +29,7 @@ export interface HubOptions {
 }
 
 /** `HF_ENDPOINT` (mirrors and private hubs), else the public Hub. */
-export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   return (env.HF_ENDPOINT?.trim() || 'https://huggingface.co').replace(/\/+$/, '');
 }
 

@@ -15,7 +15,7 @@ import type { HfModelFolder } from './hf-folder.js';
 
 export const TEXT_GENERATION_TASK = 'text-generation';
 /** The pipeline class transformers builds for the text-generation task. */
-export const TEXT_GENERATION_PIPELINE = 'TextGenerationPipeline';
+const TEXT_GENERATION_PIPELINE = 'TextGenerationPipeline';
 export const DEFAULT_MODEL_CLASS = 'AutoModelForCausalLM';
 export const DEFAULT_TOKENIZER_CLASS = 'AutoTokenizer';
 /** Where MLflow keeps the model files and the pipeline components inside the model directory. */
@@ -102,7 +102,7 @@ export function transformersFlavor(source: TextGenerationSource): Record<string,
  * `python_env.yaml` must pin a Python version, and which Python will load the model is not known
  * here, so MLflow takes the loading one and installs `requirements.txt` into it.
  */
-export function pythonFunctionFlavor(): Record<string, unknown> {
+function pythonFunctionFlavor(): Record<string, unknown> {
   return { loader_module: 'mlflow.transformers', env: CONDA_FILE };
 }
 

@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
  */
 
 /** Headers larger than this are refused (real ones are kilobytes to a few megabytes). */
-export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 export interface TensorInfo {
   name: string;
@@ -33,7 +33,7 @@ function isShape(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((dimension) => Number.isSafeInteger(dimension) && (dimension as number) >= 0);
 }
 
-export function parseSafetensorsHeader(file: string, json: string): SafetensorsHeader {
+function parseSafetensorsHeader(file: string, json: string): SafetensorsHeader {
   let header: unknown;
   try {
     header = JSON.parse(json);

@@ -35,7 +35,7 @@ export interface BarChartInput {
 }
 
 /** Bars beyond this make an image taller than any card shows comfortably. */
-export const MAX_BARS = 200;
+const MAX_BARS = 200;
 
 const BAR = 18;
 const ROW_GAP = 10;

@@ -5,7 +5,7 @@
 
 export type Rgb = readonly [red: number, green: number, blue: number];
 
-export const WHITE: Rgb = [255, 255, 255];
+const WHITE: Rgb = [255, 255, 255];
 export const INK: Rgb = [33, 37, 41];
 export const MUTED_INK: Rgb = [88, 96, 105];
 export const AXIS: Rgb = [134, 142, 150];

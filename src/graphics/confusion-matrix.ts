@@ -26,7 +26,7 @@ export interface ConfusionMatrixInput {
 }
 
 /** Past this many classes the cells get too small to carry their counts. */
-export const MAX_CLASSES = 50;
+const MAX_CLASSES = 50;
 
 const GAP = 10;
 const CELL_GAP = 2;

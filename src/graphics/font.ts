@@ -26,7 +26,7 @@ const FILES: Record<FontWeight, string> = {
 const require = createRequire(import.meta.url);
 
 /** The directory holding the TTF files of the `source-sans` package. */
-export function fontDirectory(): string {
+function fontDirectory(): string {
   return join(dirname(require.resolve('source-sans/package.json')), 'TTF');
 }
 
@@ -37,7 +37,7 @@ export function fontFiles(): string[] {
 }
 
 /** Advance widths of a TrueType/OpenType font, in ems. */
-export class FontMetrics {
+class FontMetrics {
   private readonly unitsPerEm: number;
   private readonly advances: Uint16Array;
   private readonly glyphOf = new Map<number, number>();
@@ -71,7 +71,7 @@ export class FontMetrics {
 
 const loaded = new Map<FontWeight, FontMetrics>();
 
-export function fontMetrics(weight: FontWeight = 'regular'): FontMetrics {
+function fontMetrics(weight: FontWeight = 'regular'): FontMetrics {
   let metrics = loaded.get(weight);
   if (!metrics) {
     metrics = new FontMetrics(readFileSync(join(fontDirectory(), FILES[weight])));

@@ -6,18 +6,17 @@
  * states its data in words (the alt text) and as a table, both stored in the PNG.
  */
 
-export { barChart, MAX_BARS } from './bar-chart.js';
-export type { BarChartInput, BarItem } from './bar-chart.js';
+export { barChart } from './bar-chart.js';
+export type { BarChartInput } from './bar-chart.js';
 export { chartPng } from './chart.js';
-export type { Chart, ChartTable } from './chart.js';
-export { confusionMatrix, MAX_CLASSES } from './confusion-matrix.js';
+export type { Chart } from './chart.js';
+export { confusionMatrix } from './confusion-matrix.js';
 export type { ConfusionMatrixInput } from './confusion-matrix.js';
 export { intervalChart } from './interval-chart.js';
-export type { Estimate, IntervalChartInput, IntervalSeries } from './interval-chart.js';
-export type { ChartLang } from './locale.js';
+export type { IntervalChartInput } from './interval-chart.js';
 export { readPngInfo } from './png-metadata.js';
 export { stripChart } from './strip-chart.js';
-export type { StripChartInput, StripRow } from './strip-chart.js';
+export type { StripChartInput } from './strip-chart.js';
 
 /** The bare base64 a Model Card graphic's `image` field holds (no `data:` prefix). */
 export function toBase64(png: Uint8Array): string {

@@ -12,7 +12,7 @@ export const LINE_HEIGHT = 1.3;
 /** The width charts are laid out for, in CSS pixels: it fits a card's column on a desktop. */
 export const CHART_WIDTH = 600;
 /** Row labels wrap past this, so the plot keeps most of the width. */
-export const MAX_LABEL_WIDTH = 190;
+const MAX_LABEL_WIDTH = 190;
 
 export interface Block {
   svg: string;

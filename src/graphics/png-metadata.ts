@@ -11,7 +11,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** 96 dots per inch, the CSS pixel, in pixels per metre. */
-export const CSS_PIXELS_PER_METRE = 3780;
+const CSS_PIXELS_PER_METRE = 3780;
 /** Text chunks larger than this are ignored when reading a card's image. */
 const MAX_TEXT_BYTES = 256 * 1024;
 

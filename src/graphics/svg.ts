@@ -3,7 +3,7 @@
 import { FONT_FAMILY, type FontWeight } from './font.js';
 
 /** Text as XML character data or attribute value. */
-export function xml(text: string): string {
+function xml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 

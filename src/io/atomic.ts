@@ -135,7 +135,3 @@ export async function writeFilesAtomically(files: readonly PendingFile[]): Promi
   }
   await Promise.all(committed.map(({ backup }) => (backup ? rm(backup, { force: true }).catch(() => undefined) : undefined)));
 }
-
-export async function writeFileAtomically(path: string, contents: string | Uint8Array): Promise<void> {
-  await writeFilesAtomically([{ path, contents }]);
-}

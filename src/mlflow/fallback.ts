@@ -37,10 +37,10 @@ export interface OpenTrackingOptions extends CreateStoreOptions {
   localDir?: string;
 }
 
-export { DEFAULT_LOCAL_STORE, isLocalStoreUri, isOutage };
+;
 
 /** The shell command that opens MLflow's UI on a local store. */
-export function localViewCommand(dir: string): string {
+function localViewCommand(dir: string): string {
   const shown = /[\s'"$`\\]/.test(dir) ? `'${dir.replace(/'/g, `'\\''`)}'` : dir;
   return `MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ${shown}`;
 }

@@ -8,12 +8,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 
-export const ONNX_FILE = 'model.onnx';
-export const REQUIREMENTS_FILE = 'requirements.txt';
-export const CONDA_FILE = 'conda.yaml';
-export const PYTHON_ENV_FILE = 'python_env.yaml';
-export const INPUT_EXAMPLE_FILE = 'input_example.json';
-export const SERVING_INPUT_EXAMPLE_FILE = 'serving_input_example.json';
+const ONNX_FILE = 'model.onnx';
+const REQUIREMENTS_FILE = 'requirements.txt';
+const CONDA_FILE = 'conda.yaml';
+const PYTHON_ENV_FILE = 'python_env.yaml';
+const INPUT_EXAMPLE_FILE = 'input_example.json';
+const SERVING_INPUT_EXAMPLE_FILE = 'serving_input_example.json';
 
 /** A TensorSpec entry of an MLmodel signature (numpy dtype, `-1` for the batch dimension). */
 export interface TensorSpec {

@@ -122,7 +122,7 @@ export function joinArtifactPath(a: string, b: string): string {
 }
 
 /** Percent-encodes each segment, keeping the slashes. */
-export function encodeArtifactPath(path: string): string {
+function encodeArtifactPath(path: string): string {
   return path
     .split('/')
     .filter((segment) => segment !== '')

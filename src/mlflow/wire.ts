@@ -32,14 +32,14 @@ export interface WireMetric {
   dataset_digest?: string;
 }
 
-export function toWireNumber(value: number): WireNumber {
+function toWireNumber(value: number): WireNumber {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
   return value;
 }
 
-export function fromWireNumber(value: WireNumber | string): number {
+function fromWireNumber(value: WireNumber | string): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
@@ -147,7 +147,7 @@ export interface WireFileInfo {
 
 // ---- Conversions ----
 
-export function fromWireTags(tags: WireTag[] | undefined): Tags {
+function fromWireTags(tags: WireTag[] | undefined): Tags {
   const result: Tags = {};
   for (const tag of tags ?? []) result[tag.key] = tag.value ?? '';
   return result;
@@ -169,7 +169,7 @@ export function fromWireMetric(metric: WireMetric): Metric {
   };
 }
 
-export function lifecycle(value: string | undefined): LifecycleStage {
+function lifecycle(value: string | undefined): LifecycleStage {
   return value === 'deleted' ? 'deleted' : 'active';
 }
 
@@ -199,7 +199,7 @@ export function fromWireRunInfo(wire: WireRunInfo): RunInfo {
   };
 }
 
-export function fromWireDatasetInput(wire: WireDatasetInput): DatasetInput {
+function fromWireDatasetInput(wire: WireDatasetInput): DatasetInput {
   const { dataset } = wire;
   return {
     tags: fromWireTags(wire.tags),

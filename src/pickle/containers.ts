@@ -90,7 +90,7 @@ export function zipMembers(bytes: Uint8Array, maxMembers = 100_000): ZipMember[]
         let field = extra + 4;
         if (size === 0xffffffff) { size = u64(field); field += 8; }
         if (compressedSize === 0xffffffff) { compressedSize = u64(field); field += 8; }
-        if (localOffset === 0xffffffff) { localOffset = u64(field); field += 8; }
+        if (localOffset === 0xffffffff) localOffset = u64(field);
       }
       extra += 4 + length;
     }
@@ -129,7 +129,7 @@ export function zipMemberData(bytes: Uint8Array, member: ZipMember, budget: numb
 
 // ---- .npy -----------------------------------------------------------------------------------
 
-export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
 export function isNpy(bytes: Uint8Array): boolean {
   return NPY_MAGIC.every((byte, index) => bytes[index] === byte);

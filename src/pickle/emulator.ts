@@ -77,7 +77,7 @@ const HEX = /^[0-9a-fA-F]+$/;
  * anything else is kept with that character (so `\\\\u0041` stays as written); a `\\u` without its
  * digits, or above U+10FFFF, makes Python refuse the pickle. Returns undefined for those.
  */
-export function rawUnicodeEscapeDecode(text: string): string | undefined {
+function rawUnicodeEscapeDecode(text: string): string | undefined {
   const parts: string[] = [];
   let from = 0;
   let index = text.indexOf('\\');
@@ -109,7 +109,7 @@ export function rawUnicodeEscapeDecode(text: string): string | undefined {
  */
 export type UnpicklerKind = 'c' | 'python';
 
-export class OpcodeInput {
+class OpcodeInput {
   private frame: ByteReader | undefined;
   private frameBase = 0;
   private furthestFrameEnd = 0;

@@ -130,7 +130,7 @@ function asInt(value: PickleValue | undefined): number | undefined {
  * flexible kinds (S, U, V) take the item size from the state, fixed kinds from the type string;
  * `hasobject` is bit 0 of the state's flags. Anything else is undefined (not provable).
  */
-export function readDtype(value: PickleValue | undefined, depth = 0): ReadDtype | string {
+function readDtype(value: PickleValue | undefined, depth = 0): ReadDtype | string {
   if (!isInstance(value) || value.via !== 'REDUCE' || !isGlobal(value.callee) || !value.callee.resolved) return 'the dtype is not a numpy.dtype(...) call';
   const callee = python3Name(value.callee.module, value.callee.name);
   if (`${callee.module}.${callee.name}` !== 'numpy.dtype') return `the dtype is built by ${qualifiedName(value.callee)}, not numpy.dtype`;

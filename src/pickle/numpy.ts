@@ -31,7 +31,7 @@ export interface DtypeInfo {
 }
 
 /** What a pickled `numpy.dtype(descr, align, copy)` + BUILD state says about the type. */
-export function dtypeInfo(value: PickleValue | undefined): DtypeInfo | undefined {
+function dtypeInfo(value: PickleValue | undefined): DtypeInfo | undefined {
   if (!isInstanceOf(value, 'numpy.dtype')) return undefined;
   const descr = sequenceItems(value.args)?.[0];
   if (typeof descr !== 'string' || !/^[a-zA-Z]\d*$/.test(descr)) return undefined;
@@ -71,7 +71,7 @@ function fieldsOf(value: PickleValue | undefined): Iterable<PickleValue> | undef
 }
 
 /** Raw bytes from `bytes`, a latin-1 `str` (Python 2), or protocol 2's `_codecs.encode(text, 'latin1')`. */
-export function bytesOf(value: PickleValue | undefined): Uint8Array | undefined {
+function bytesOf(value: PickleValue | undefined): Uint8Array | undefined {
   if (isBytes(value)) return value.data;
   if (typeof value === 'string') {
     const out = new Uint8Array(value.length);
@@ -207,10 +207,6 @@ export function toScalar(value: PickleValue | undefined): Scalar | undefined {
     return info && raw ? readElement(raw, info, 0) : undefined;
   }
   return undefined;
-}
-
-export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((product, size) => product * size, 1);
 }
 
 /**

@@ -23,7 +23,7 @@ import {
  */
 
 /** Items listed in full (classes, feature names, trees); the counts stay exact beyond it. */
-export const MAX_LISTED = 10_000;
+const MAX_LISTED = 10_000;
 const MAX_NESTING = 6;
 const MAX_JSON_DEPTH = 3;
 const MAX_JSON_ITEMS = 20;

@@ -7,7 +7,7 @@ function shortClass(qualified: string): string {
 }
 
 /** A hyperparameter value as a Python user reads it: None, True, 'sqrt', DecisionTreeClassifier(). */
-export function valueText(value: JsonValue): string {
+function valueText(value: JsonValue): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number' || typeof value === 'string') return String(value);
@@ -67,6 +67,7 @@ export function libraryText(model: EstimatorSummary): string {
  * overrides and other invisible format characters become `\xNN` / `\uNNNN` escapes, so a crafted
  * name cannot move the cursor, clear the screen or reorder what is printed.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]/g;
 
 export function printableName(text: string): string {

@@ -11,7 +11,7 @@ import type { ModelStage, ModelVersion } from '../mlflow/types.js';
 
 export type Promotion = { kind: 'alias'; alias: string } | { kind: 'stage'; stage: string; archiveExisting: boolean };
 
-export const PROMOTION_STAGES = ['Staging', 'Production', 'Archived', 'None'] as const;
+const PROMOTION_STAGES = ['Staging', 'Production', 'Archived', 'None'] as const;
 
 /** Said once whenever a command uses a stage. */
 export const STAGES_DEPRECATED =
@@ -48,7 +48,7 @@ export interface PromotionResult {
 }
 
 /** The version, or an input error naming it when it does not exist. */
-export async function requireVersion(client: MlflowClient, name: string, version: string): Promise<ModelVersion> {
+async function requireVersion(client: MlflowClient, name: string, version: string): Promise<ModelVersion> {
   if (!/^\d+$/.test(version)) throw new UsageError(`model version "${version}" is not a version number`, { hint: 'pass the number, e.g. 3 (mlflow-mct models versions <name> lists them)' });
   try {
     return await client.getModelVersion(name, version);

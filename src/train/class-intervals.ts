@@ -28,7 +28,7 @@ export interface ClassIntervals {
   f1: Interval;
 }
 
-export const INTERVAL_LEVEL = 0.95;
+const INTERVAL_LEVEL = 0.95;
 const DRAWS = 4000;
 const PRIOR = 0.5;
 const SEED = 20050321;

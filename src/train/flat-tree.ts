@@ -23,10 +23,6 @@ export interface FlatTree {
 
 export const LEAF = -1;
 
-export function nodeCount(tree: FlatTree): number {
-  return tree.feature.length;
-}
-
 /** The leaf a row of raw feature values lands in. */
 export function leafOf(tree: FlatTree, row: ArrayLike<number>): number {
   let node = 0;

@@ -137,14 +137,13 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
   const nodeWeights = new Float64Array(K);
   let nodes = 0;
 
-  let top = 0;
   stackStart[0] = 0;
   stackEnd[0] = sampleCount;
   stackDepth[0] = 0;
   stackParent[0] = -1;
   stackWeights.fill(0, 0, K);
   for (let j = 0; j < sampleCount; j++) stackWeights[sampleLabels[j]!]! += sampleWeights[j]!;
-  top = 1;
+  let top = 1;
 
   while (top > 0) {
     top--;

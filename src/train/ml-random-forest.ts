@@ -137,7 +137,7 @@ function damagedNode(): InputError {
 const view = new DataView(new ArrayBuffer(8));
 
 /** The smallest double above `x`. */
-export function nextUp(x: number): number {
+function nextUp(x: number): number {
   if (Number.isNaN(x) || x === Infinity) return x;
   if (x === 0) return Number.MIN_VALUE;
   view.setFloat64(0, x);
@@ -147,6 +147,6 @@ export function nextUp(x: number): number {
 }
 
 /** The largest double below `x`. */
-export function nextDown(x: number): number {
+function nextDown(x: number): number {
   return -nextUp(-x);
 }

@@ -36,8 +36,8 @@ export async function splitRows(result: TrainingResult): Promise<PenguinSplitRow
   return { train: pick(train), test: pick(test) };
 }
 
-export const TRAINING_DATASET = 'penguins-train';
-export const EVALUATION_DATASET = 'penguins-test';
+const TRAINING_DATASET = 'penguins-train';
+const EVALUATION_DATASET = 'penguins-test';
 
 /** A digest of the rows themselves (MLflow keeps at most 36 characters). */
 function rowsDigest(rows: LabeledPenguins): string {

@@ -29,7 +29,7 @@ import { generativeFacts, generativeRunParams, generativeRunTags } from '../gene
 import { CARD_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 import type { Recording } from './recording.js';
 
-export const GENERATIVE_CARD_HTML = 'generative_model_card.html';
+const GENERATIVE_CARD_HTML = 'generative_model_card.html';
 export const DEFAULT_REGISTERED_NAME = 'gpt2-text-generator';
 export const DEFAULT_GENERATIVE_EXPERIMENT = 'generative-models';
 /** The model-version tag that points at the card files. */
@@ -119,7 +119,7 @@ function metricKey(metric: PerformanceMetric): string {
 }
 
 /** The user's metrics that are numbers, as MLflow run metrics. */
-export function numericMetrics(metrics: readonly PerformanceMetric[]): Record<string, number> {
+function numericMetrics(metrics: readonly PerformanceMetric[]): Record<string, number> {
   const result: Record<string, number> = {};
   for (const metric of metrics) {
     const value = Number(metric.value);

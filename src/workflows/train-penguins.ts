@@ -18,7 +18,7 @@ import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunConten
 import { CARD_VERSION_TAG, DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 
 export const PENGUIN_CARD_HTML = 'penguin_model_card.html';
-export const MODEL_ARTIFACT_PATH = 'model';
+const MODEL_ARTIFACT_PATH = 'model';
 /** The files of the logged model besides MLmodel (see `writePenguinModel`). */
 const MODEL_FILES = [
   'model.onnx',
@@ -79,7 +79,7 @@ function cardHtmlName(request: TrainPenguinsRequest): string {
 }
 
 /** What a real run would send to MLflow, for --dry-run (no network, nothing recorded). */
-export function recordingPlan(request: TrainPenguinsRequest, content: PenguinRunContent, charts: readonly NamedChart[]): Record<string, unknown> {
+function recordingPlan(request: TrainPenguinsRequest, content: PenguinRunContent, charts: readonly NamedChart[]): Record<string, unknown> {
   return {
     experiment: request.experimentName ?? `id ${request.experimentId}`,
     run_name: request.runName,

@@ -21,7 +21,7 @@ export async function mlflowPython(version: string = MLFLOW_PINS['3']): Promise<
   return { python: venvBin(version, 'python'), mlflow: venvBin(version, 'mlflow'), version };
 }
 
-export const FILE_STORE_ENV = { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', PYTHONWARNINGS: 'ignore' };
+const FILE_STORE_ENV = { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', PYTHONWARNINGS: 'ignore' };
 
 /** Runs `script` with `args` and returns its stdout parsed as JSON. */
 export async function runPythonJson<T>(python: string, script: string, args: string[]): Promise<T> {

@@ -24,7 +24,7 @@ export interface DecodedPng {
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** CRC-32 as the PNG specification's annex gives it, computed bit by bit. */
-export function referenceCrc32(bytes: Uint8Array): number {
+function referenceCrc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (const byte of bytes) {
     crc ^= byte;
@@ -113,7 +113,7 @@ export function decodePng(png: Uint8Array): DecodedPng {
   };
 }
 
-export function paeth(a: number, b: number, c: number): number {
+function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a);
   const pb = Math.abs(p - b);

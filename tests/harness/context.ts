@@ -15,8 +15,6 @@ import type { MlflowServerInfo } from './mlflow-server.js';
 
 const provided = inject('mlflowServer');
 
-export const serverAvailable = provided.available;
-
 /** The running server; only call inside a `describeWithServer` block. */
 export function server(): MlflowServerInfo {
   if (!provided.available) throw new Error(`no MLflow server: ${provided.reason}`);

@@ -57,11 +57,9 @@ export class FaultProxy {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(upstream.hostname)) {
       throw new Error(`the fault proxy only forwards to loopback addresses, not ${upstream.hostname}`);
     }
-    let proxy: FaultProxy | undefined;
-    const server = http.createServer((request, response) => {
-      void proxy?.handle(request, response);
-    });
-    proxy = new FaultProxy(server, upstream);
+    const server = http.createServer();
+    const proxy = new FaultProxy(server, upstream);
+    server.on('request', (request, response) => void proxy.handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }

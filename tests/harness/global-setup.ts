@@ -62,7 +62,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return () => server.stop();
   } catch (error) {
     const reason = `the MLflow server did not start: ${(error as Error).message}`;
-    if (ci) throw new Error(reason);
+    if (ci) throw new Error(reason, { cause: error });
     return skip(reason);
   }
 }

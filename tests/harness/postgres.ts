@@ -56,7 +56,7 @@ export async function startPostgres(say: (line: string) => void): Promise<Postgr
       else await run(command, args);
     } catch (error) {
       const err = error as { stderr?: string; message: string };
-      throw new Error(`${tool} failed: ${err.stderr?.trim() || err.message}`);
+      throw new Error(`${tool} failed: ${err.stderr?.trim() || err.message}`, { cause: error });
     }
   };
   say(`starting PostgreSQL (${bin}) on 127.0.0.1:${port}`);

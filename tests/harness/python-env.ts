@@ -49,7 +49,7 @@ export async function findPython(env: NodeJS.ProcessEnv = process.env): Promise<
   }
 }
 
-export function venvDir(mlflowVersion: string): string {
+function venvDir(mlflowVersion: string): string {
   return join(REPO_ROOT, `.venv-mlflow-${mlflowVersion}`);
 }
 

@@ -9,9 +9,9 @@ import type { BrowserContext } from 'playwright-core';
  * `chromium` package. Under CI a missing browser fails the suite; elsewhere it is skipped with
  * the reason.
  */
-export const CHROMIUM = process.env.MLFLOW_MCT_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.MLFLOW_MCT_CHROMIUM ?? '/usr/bin/chromium';
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

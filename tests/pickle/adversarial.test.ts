@@ -13,6 +13,7 @@ import { adversarial, adversarialOfKind, adversarialPath } from './adversarial.j
  * loaded is proved in canary.test.ts.)
  */
 
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 describe('adversarial corpus', () => {

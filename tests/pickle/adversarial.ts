@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The adversarial corpus written by tests/fixtures/pickle/adversarial.py, and its manifest. */
 
-export const ADVERSARIAL = fileURLToPath(new URL('../fixtures/pickle/adversarial/', import.meta.url));
+const ADVERSARIAL = fileURLToPath(new URL('../fixtures/pickle/adversarial/', import.meta.url));
 
 export interface AdversarialEntry {
   file: string;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The generated fixtures and the facts generate.py recorded about each. */
 
-export const FIXTURES = fileURLToPath(new URL('../fixtures/pickle/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/pickle/', import.meta.url));
 
 export interface ModelFacts {
   class: string;

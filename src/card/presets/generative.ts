@@ -104,7 +104,7 @@ const TEXTS: Record<Lang, GenerativeTexts> = {
 };
 
 /** The card's title: the Hub id, else the folder's name, else the registered name. */
-export function generativeModelName(facts: GenerativeModelFacts): string {
+function generativeModelName(facts: GenerativeModelFacts): string {
   return facts.sourceModel ?? facts.folderName ?? facts.registeredName;
 }
 

@@ -34,7 +34,7 @@ const TEXTS = {
 } as const;
 
 /** The card's title: the estimator class and file name when known, else the file name. */
-export function legacyModelName(facts: LegacyModelFacts, lang: Lang): string {
+function legacyModelName(facts: LegacyModelFacts, lang: Lang): string {
   if (facts.className && facts.fileName) return `${facts.className} (${facts.fileName})`;
   return facts.fileName ?? facts.className ?? TEXTS[lang].unnamed;
 }

@@ -19,7 +19,7 @@ export interface PenguinCardReferences {
   versionDiff?: string;
 }
 
-export const PENGUINS_DATA_LINK = 'https://allisonhorst.github.io/palmerpenguins/';
+const PENGUINS_DATA_LINK = 'https://allisonhorst.github.io/palmerpenguins/';
 const GORMAN_2014 =
   'Gorman KB, Williams TD, Fraser WR (2014). Ecological sexual dimorphism and environmental variability within a community of Antarctic penguins (genus Pygoscelis). PLoS ONE 9(3): e90081. https://doi.org/10.1371/journal.pone.0090081';
 const HORST_2020 =
@@ -34,7 +34,7 @@ export const PENGUIN_CARD_EXTRAS: CardExtras = {
 };
 
 /** Metric values in the card: four decimals, as the seed script rounded accuracy. */
-export function metricText(value: number): string {
+function metricText(value: number): string {
   return value.toFixed(4);
 }
 
@@ -178,7 +178,7 @@ const TEXTS: Record<Lang, PenguinTexts> = {
 };
 
 /** The performance metrics of a training result, in MCT's string form. */
-export function penguinMetrics(result: TrainingResult): PerformanceMetric[] {
+function penguinMetrics(result: TrainingResult): PerformanceMetric[] {
   const test = result.test;
   const metrics: PerformanceMetric[] = [
     {

@@ -116,7 +116,7 @@ function parseLiteral(scanner: Scanner, filter: string): string | number {
   throw badFilter(filter, 'expected a quoted string or a number');
 }
 
-export function parseFilter(filter: string | undefined): Comparison[] {
+function parseFilter(filter: string | undefined): Comparison[] {
   if (filter === undefined || filter.trim() === '') return [];
   const scanner = new Scanner(filter);
   const comparisons: Comparison[] = [];
@@ -186,7 +186,7 @@ function compareOne(actual: string | number, op: string, expected: Comparison['v
   }
 }
 
-export function matchesFilter<T>(entity: T, comparisons: Comparison[], read: FieldReader<T>): boolean {
+function matchesFilter<T>(entity: T, comparisons: Comparison[], read: FieldReader<T>): boolean {
   return comparisons.every((comparison) => {
     const actual = read(entity, comparison.kind, comparison.key);
     if (actual === undefined) return false;
@@ -201,7 +201,7 @@ export interface OrderClause {
   ascending: boolean;
 }
 
-export function parseOrderBy(orderBy: readonly string[]): OrderClause[] {
+function parseOrderBy(orderBy: readonly string[]): OrderClause[] {
   return orderBy.map((clause) => {
     const direction = /\s+(ASC|DESC)\s*$/i.exec(clause);
     const field = direction ? clause.slice(0, direction.index) : clause;
@@ -212,7 +212,7 @@ export function parseOrderBy(orderBy: readonly string[]): OrderClause[] {
 }
 
 /** Sorts by the clauses; missing values go last, as in MLflow. */
-export function sortEntities<T>(entities: T[], clauses: OrderClause[], read: FieldReader<T>): T[] {
+function sortEntities<T>(entities: T[], clauses: OrderClause[], read: FieldReader<T>): T[] {
   return [...entities].sort((x, y) => {
     for (const clause of clauses) {
       const a = read(x, clause.kind, clause.key);

@@ -18,6 +18,7 @@ const PYYAML_SPECIAL = new Set(['=', '<<']);
  * refuses other non-printable characters: strings holding any of them are double-quoted, with each
  * escaped. The yaml package escapes C0 characters itself; the others are escaped after it.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const NEEDS_ESCAPES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 const UNESCAPED = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
 const NAMED_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };

@@ -127,7 +127,7 @@ interface LocalExperiment {
   models: LoggedModel[];
 }
 
-export class Pusher {
+class Pusher {
   private readonly source: FileStore;
   private readonly target: MlflowStore;
   private readonly ledger: PushLedger;

@@ -15,7 +15,7 @@ import type { FileStore } from '../file-store/index.js';
 import { readText } from '../file-store/read.js';
 import { FileStoreError } from '../file-store/errors.js';
 
-export const LEDGER_FILE = '.mlflow-mct-push-ledger.json';
+const LEDGER_FILE = '.mlflow-mct-push-ledger.json';
 
 export interface RunEntry {
   remoteRunId: string;

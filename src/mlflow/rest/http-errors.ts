@@ -50,7 +50,7 @@ function looksLikeHtml(response: TransportResponse): boolean {
   return type.includes('text/html') || /^\s*<(!doctype|html|head|body)/i.test(response.body);
 }
 
-export function parseJson(text: string): unknown {
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

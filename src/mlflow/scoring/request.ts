@@ -10,7 +10,7 @@ import { ScoringInputError } from './errors.js';
 /** Column name -> one value per row (a value may still be nested one level, `[["Biscoe"]]`). */
 export type ColumnTable = Map<string, unknown[]>;
 
-export const FORMAT_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
+const FORMAT_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 /** Keys of MLflow's unified LLM input; a body with one of them is not read as a table. */
 const LLM_KEYS = ['messages', 'prompt', 'input'];
 
