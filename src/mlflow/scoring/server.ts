@@ -84,7 +84,7 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function scoringTable(body: Buffer, mimeType: string): ColumnTable {
+export function scoringTable(body: Buffer, mimeType: string): ColumnTable {
   let decoded: string;
   try {
     decoded = utf8.decode(body);
