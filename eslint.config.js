@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.venv-*/', 'mlruns/'] },
+  // templates.generated.ts is Handlebars' precompiler output (scripts/precompile-templates.mjs).
+  { ignores: ['dist/', 'coverage/', '.venv-*/', 'mlruns/', 'src/card/templates.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -46,7 +46,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let current = '';
   try {
     current = readFileSync(GENERATED, 'utf8');
-  } catch {}
+  } catch {
+    // No generated module yet: everything is out of date.
+  }
   if (process.argv.includes('--check')) {
     if (current !== text) {
       process.stderr.write(`${GENERATED} is out of date: run \`node scripts/precompile-templates.mjs\`\n`);
