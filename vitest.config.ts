@@ -17,6 +17,7 @@ const UNIT = [
   'tests/generative/hub.test.ts',
   'tests/generative/model-files.test.ts',
   'tests/graphics/*.test.ts',
+  'tests/mlflow/classifier-evaluation.test.ts',
   'tests/mlflow/config.test.ts',
   'tests/mlflow/retry-policy.test.ts',
   'tests/mlflow/transport.test.ts',

@@ -46,10 +46,15 @@ function metricSuffix(label: string): string {
   return label.replace(/[^\w\-. /]/g, '_');
 }
 
+/**
+ * `evaluatorMetrics` are the test-row metrics under the names `mlflow.models.evaluate` logs them
+ * (`accuracy_score`, `f1_score`...), so MLflow's model and evaluation views show them.
+ */
 export function penguinRunContent(
   result: TrainingResult,
   context: PenguinRunContext,
   datasets: PenguinRunContent['datasets'],
+  evaluatorMetrics: Record<string, number>,
 ): PenguinRunContent {
   const h = result.hyperparameters;
   const cv = result.crossValidation;
@@ -89,6 +94,7 @@ export function penguinRunContent(
       { key: `precision_${metricSuffix(perClass.label)}`, value: perClass.precision },
       { key: `recall_${metricSuffix(perClass.label)}`, value: perClass.recall },
     ]),
+    ...Object.entries(evaluatorMetrics).map(([key, value]) => ({ key, value })),
   ];
   const training: Array<{ key: string; value: number }> = [
     ...(result.outOfBag ? [{ key: 'oob_accuracy', value: result.outOfBag.accuracy }] : []),

@@ -15,6 +15,8 @@ import { trainAndEvaluate, type ProgressListener, type TrainingResult, type Trai
 import { splitDatasets, splitRows } from './penguin-datasets.js';
 import { FOREST_FILE, writePenguinModel } from './penguin-model.js';
 import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
+import { evaluatePenguinModel } from './penguin-evaluation.js';
+import { CONFUSION_MATRIX_FILE, PER_CLASS_METRICS_FILE, type ClassifierEvaluation } from '../mlflow/classifier-evaluation.js';
 import { CARD_VERSION_TAG, DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 
 export const PENGUIN_CARD_HTML = 'penguin_model_card.html';
@@ -97,6 +99,8 @@ function recordingPlan(request: TrainPenguinsRequest, content: PenguinRunContent
       ...['html', 'md', 'json'].map((extension) => `model_card/${cardHtmlName(request).replace(/html$/, extension)}`),
       ...charts.map((chart) => `graphics/${chart.file}`),
       'results/model_results.json',
+      PER_CLASS_METRICS_FILE,
+      CONFUSION_MATRIX_FILE,
     ],
     ...(request.registeredName
       ? { register: { name: request.registeredName, alias: request.alias ?? null, description: 'the card Markdown' } }
@@ -115,13 +119,15 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
   const startTime = Date.now();
   const result = await trainAndEvaluate(request.train, request.onProgress);
   const rows = await splitRows(result);
+  const evaluation = evaluatePenguinModel(result, rows.test);
   const content = penguinRunContent(
     result,
     { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
     splitDatasets(rows, result.data.source),
+    evaluation.metrics,
   );
   const charts = await penguinCharts(result, request.lang);
-  return recording.record((client, target) => recordRun(request, { result, rows, content, charts, startTime }, client, target, staging));
+  return recording.record((client, target) => recordRun(request, { result, rows, content, charts, evaluation, startTime }, client, target, staging));
 }
 
 interface Computed {
@@ -129,12 +135,13 @@ interface Computed {
   rows: Awaited<ReturnType<typeof splitRows>>;
   content: PenguinRunContent;
   charts: NamedChart[];
+  evaluation: ClassifierEvaluation;
   startTime: number;
 }
 
 /** The record step: what was computed goes to MLflow, and the card names the run. Safe to run twice. */
 async function recordRun(request: TrainPenguinsRequest, computed: Computed, client: MlflowClient, target: TrackingTarget, staging: string): Promise<TrainPenguinsOutcome> {
-  const { result, rows, content, charts, startTime } = computed;
+  const { result, rows, content, charts, evaluation, startTime } = computed;
   // What only a recorded run needs is loaded here, so that a dry run does not load it.
   const [{ runPageUrl }, { attachCardToMlflow }, { failRun }] = await Promise.all([
     import('../card/from-mlflow.js'),
@@ -201,6 +208,10 @@ async function recordRun(request: TrainPenguinsRequest, computed: Computed, clie
     await mkdir(join(extras, 'results'), { recursive: true });
     for (const chart of charts) await writeFile(join(extras, 'graphics', chart.file), chart.png);
     await writeFile(join(extras, 'results', 'model_results.json'), `${JSON.stringify(resultsDocument(result, content), null, 2)}\n`);
+    // Where mlflow.models.evaluate puts its classifier artifacts: the run's root.
+    await writeFile(join(extras, PER_CLASS_METRICS_FILE), evaluation.perClassMetricsCsv);
+    const confusionMatrix = charts.find((chart) => chart.file === CONFUSION_MATRIX_FILE);
+    if (confusionMatrix) await writeFile(join(extras, CONFUSION_MATRIX_FILE), confusionMatrix.png);
     const artifacts = await client.logArtifacts(runId, extras);
     const attached = await attachCardToMlflow(client, {
       ...(registered ? { registeredModelName: registered.name, modelVersion: registered.version } : { runId }),
@@ -247,10 +258,12 @@ export async function trainPenguins(request: TrainPenguinsRequest, recording?: R
     }
   }
   const result = await trainAndEvaluate(request.train, request.onProgress);
+  const rows = await splitRows(result);
   const content = penguinRunContent(
     result,
     { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
-    splitDatasets(await splitRows(result), result.data.source),
+    splitDatasets(rows, result.data.source),
+    evaluatePenguinModel(result, rows.test).metrics,
   );
   const charts = await penguinCharts(result, request.lang);
   const written = await writeCardFiles(request, result, { modelVersion: request.modelVersion }, charts);

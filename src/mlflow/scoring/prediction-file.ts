@@ -83,7 +83,8 @@ class JsonPredictionFile implements PredictionFile {
   }
 }
 
-function csvField(value: unknown): string {
+/** A CSV field as pandas `to_csv` writes it: floats in `repr` form, text quoted when it must be. */
+export function csvField(value: unknown): string {
   if (typeof value === 'number') return pythonFloat(value);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
