@@ -12,11 +12,11 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { RuntimeFailure } from '../errors.js';
 import { planCrossValidation, type CrossValidationSummary, type FitScores } from './cv.js';
 import type { FoldScheme } from './folds.js';
 import type { ForestOptions } from './forest.js';
+import { startTrainingWorker } from './grower.js';
 import type { ProgressListener, TrainingProgress } from './progress.js';
 
 const ENTRY = new URL('./cv-worker.js', import.meta.url);
@@ -71,9 +71,7 @@ export function shareCrossValidation(job: CrossValidationJob, onProgress?: Progr
   };
   if (plan.fits === 0) settle.resolve(plan.summarize([]));
 
-  // Workers inherit the parent's node flags; `--input-type` (set by `node -e` callers) stops a file entry from loading.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  const worker = new Worker(ENTRY, { workerData: { job, nextFit } satisfies CrossValidationWorkerData, execArgv });
+  const worker = startTrainingWorker(ENTRY, { job, nextFit } satisfies CrossValidationWorkerData);
   let stopped = false;
   worker.on('message', (reply: CrossValidationReply) => {
     if (reply.type === 'progress') onProgress?.(reply.progress);

@@ -33,6 +33,15 @@ const MAX_AUTO_WORKERS = 8;
  */
 export const WORKER_MIN_ROWS = 20_000;
 
+/**
+ * A worker thread on a compiled entry of this folder. It gets none of the parent's node flags:
+ * V8 and process-wide flags (`node --max-semi-space-size=64 ...`) make a worker refuse to start,
+ * and `--input-type` (set by `node -e` callers) stops a file entry from loading; the entries need none.
+ */
+export function startTrainingWorker(entry: URL, workerData?: unknown): Worker {
+  return new Worker(entry, { execArgv: [], ...(workerData === undefined ? {} : { workerData }) });
+}
+
 /** Whether the compiled worker entry sits next to this module (true for the built package). */
 export function workerEntryAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_ENTRY));
@@ -74,9 +83,7 @@ class WorkerGrower implements TreeGrower {
   private job = 0;
 
   constructor(readonly workers: number) {
-    // Workers inherit the parent's node flags; `--input-type` (set by `node -e` callers) stops a file entry from loading.
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-    this.pool = Array.from({ length: workers }, () => new Worker(WORKER_ENTRY, { execArgv }));
+    this.pool = Array.from({ length: workers }, () => startTrainingWorker(WORKER_ENTRY));
     // Idle workers must not keep the process alive; a running job keeps its own reference.
     for (const worker of this.pool) worker.unref();
   }

@@ -129,6 +129,21 @@ describe.skipIf(skipWithoutBuild)('cross-validation shared with a worker thread 
     }
   });
 
+  it('starts its worker when node runs with V8 flags a worker may not take', () => {
+    // A worker given the parent's --max-semi-space-size refuses to start (ERR_WORKER_INVALID_EXEC_ARGV).
+    const script = `
+      const { shareCrossValidation } = await import(${JSON.stringify(fileURLToPath(new URL('../../dist/train/cv-thread.js', import.meta.url)))});
+      const { loadPenguins } = await import(${JSON.stringify(fileURLToPath(new URL('../../dist/train/data.js', import.meta.url)))});
+      const penguins = await loadPenguins();
+      const shared = shareCrossValidation({ X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme: { folds: 2, repeats: 1, seed: 1 }, forestOptions: { nEstimators: 5 } });
+      const summary = await shared.summary;
+      await shared.stop();
+      console.log(summary.fits);`;
+    const child = spawnSync(process.execPath, ['--max-semi-space-size=32', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('2');
+  });
+
   it('leaves trainAndEvaluate\'s result as on one thread when a second core shares the cross-validation', async () => {
     const dist = await load();
     const { crossValidationThreadAvailable } = await loadThread();
