@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { PENGUINS_SOURCE_NAME } from '../card/presets/penguins.js';
 import type { DatasetInput, Tags } from '../mlflow/types.js';
 import type { MetricInput } from '../mlflow/client.js';
@@ -27,18 +27,19 @@ export interface PenguinRunContent {
 export interface PenguinRunContext {
   modelVersion: string;
   userTags: Tags;
-  /** Where the command runs, for the git commit tag. */
-  cwd: string;
+  /** The commit of the git checkout the command runs in, for the source tags (`gitCommit`). */
+  commit: string | undefined;
 }
 
 
-/** The commit of the git checkout `cwd` is in, if any. */
-function gitCommit(cwd: string): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The commit of the git checkout `cwd` is in, if any. Asked without blocking, so a command can
+ * start it before training and have the answer when it builds the run's tags.
+ */
+export function gitCommit(cwd: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
+  });
 }
 
 /** Metric keys allow letters, digits, `_ - . / space`; class names are kept as they are when they fit. */
@@ -109,7 +110,7 @@ export function penguinRunContent(
     ...evaluation.map((metric) => ({ ...metric, dataset: 'evaluation' as const })),
     ...training.map((metric) => ({ ...metric, dataset: 'training' as const })),
   ];
-  const commit = gitCommit(context.cwd);
+  const commit = context.commit;
   const user = currentUser();
   const sourceTags: Tags = {
     [SOURCE_NAME_TAG]: PENGUINS_SOURCE_NAME,

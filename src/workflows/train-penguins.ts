@@ -14,7 +14,7 @@ import type { Tags } from '../mlflow/types.js';
 import { trainAndEvaluate, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
 import { splitDatasets, splitRows } from './penguin-datasets.js';
 import { FOREST_FILE, writePenguinModel } from './penguin-model.js';
-import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
+import { gitCommit, metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
 import { evaluatePenguinModel } from './penguin-evaluation.js';
 import { CONFUSION_MATRIX_FILE, PER_CLASS_METRICS_FILE, type ClassifierEvaluation } from '../mlflow/classifier-evaluation.js';
 import { CARD_VERSION_TAG, DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
@@ -117,12 +117,13 @@ async function writeCardFiles(request: TrainPenguinsRequest, result: TrainingRes
 async function record(request: TrainPenguinsRequest, recording: Recording, staging: string): Promise<TrainPenguinsOutcome> {
   // Training first: bad data or a bad option fails before anything is recorded.
   const startTime = Date.now();
+  const commit = gitCommit(process.cwd());
   const result = await trainAndEvaluate(request.train, request.onProgress);
   const rows = await splitRows(result);
   const evaluation = evaluatePenguinModel(result, rows.test);
   const content = penguinRunContent(
     result,
-    { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
+    { modelVersion: request.modelVersion, userTags: request.userTags, commit: await commit },
     splitDatasets(rows, result.data.source),
     evaluation.metrics,
   );
@@ -257,11 +258,12 @@ export async function trainPenguins(request: TrainPenguinsRequest, recording?: R
       await rm(staging, { recursive: true, force: true });
     }
   }
+  const commit = gitCommit(process.cwd());
   const result = await trainAndEvaluate(request.train, request.onProgress);
   const rows = await splitRows(result);
   const content = penguinRunContent(
     result,
-    { modelVersion: request.modelVersion, userTags: request.userTags, cwd: process.cwd() },
+    { modelVersion: request.modelVersion, userTags: request.userTags, commit: await commit },
     splitDatasets(rows, result.data.source),
     evaluatePenguinModel(result, rows.test).metrics,
   );

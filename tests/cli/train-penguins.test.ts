@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,19 @@ function readJson(path: string): any {
 }
 
 describe('train-penguins --dry-run', () => {
+  it('tags the run with the commit of the git checkout it runs in, and with none outside one', () => {
+    const outside = tempDir();
+    const untracked = JSON.parse(runCli(['train-penguins', '--dry-run', '--json', '--no-evaluate'], { cwd: outside }).stdout);
+    expect(untracked.mlflow.plan.tags).not.toHaveProperty(['mlflow.source.git.commit']);
+
+    const checkout = tempDir();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: checkout, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'first');
+    const tracked = JSON.parse(runCli(['train-penguins', '--dry-run', '--json', '--no-evaluate'], { cwd: checkout }).stdout);
+    expect(tracked.mlflow.plan.tags['mlflow.source.git.commit']).toBe(git('rev-parse', 'HEAD'));
+  });
+
   it('trains on the canonical data, writes a valid card, prints the plan and records nothing', () => {
     const cwd = tempDir();
     const result = runCli(['train-penguins', '--dry-run', '--json', ...FAST], { cwd });
