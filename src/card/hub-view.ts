@@ -53,7 +53,8 @@ function bibtexEntry(card: ModelCard): string {
   return codeText(`@misc{${key},\n${body}\n}`);
 }
 
-function getStarted(card: ModelCard, extras: CardExtras): HubView['hub']['getStarted'] {
+/** How a reader loads the model: the sidecar's `get_started`, a `models:/` reference, or a Hub id with a pipeline tag. */
+export function getStarted(card: ModelCard, extras: CardExtras): HubView['hub']['getStarted'] {
   const references = (card.model_details?.references ?? []).map((reference) => reference.reference ?? '');
   const uri = extras.get_started?.uri ?? references.find((reference) => /^models:\//.test(reference));
   if (extras.get_started?.code) return { ...(uri ? { uri } : {}), code: codeText(extras.get_started.code), language: extras.get_started.language ?? 'python' };

@@ -9,6 +9,7 @@ import { CARD_FORMATS, type CardFormat } from '../card/render.js';
 import { cardFileNames, writeCard } from '../card/write.js';
 import { CardValidationError, UsageError } from '../errors.js';
 import { readCardExtras } from '../card/sidecar.js';
+import { addCardCheckCommand } from './card-check.js';
 import { addCardExportCommand } from './card-export.js';
 import { addCardFromMlflowCommands } from './card-from-mlflow.js';
 import { cardOutputName, type CardFileOptionValues } from './card-options.js';
@@ -98,6 +99,7 @@ export function registerCard(program: Command): void {
       reportCard(reporter, options, written.card, written.files);
     },
   );
+  addCardCheckCommand(card);
   addCardExportCommand(card);
   addCardFromMlflowCommands(card);
 }

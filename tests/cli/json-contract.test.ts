@@ -38,6 +38,8 @@ const runs: Array<[string, string[]]> = [
   ['validate a valid card', ['card', 'validate', join(fixtures, 'mct/full.json')]],
   ['validate an invalid card', ['card', 'validate', 'bad-card.json']],
   ['render a card', ['card', 'render', join(fixtures, 'mct/cats_vs_dogs_v0_0_1.json'), '--out-dir', 'rendered']],
+  ['check a card for a profile', ['card', 'check', join(fixtures, 'mct/full.json'), '--profile', 'eu-ai-act']],
+  ['check a card below a minimum score', ['card', 'check', join(fixtures, 'mct/full.json'), '--min-score', '100']],
   ['export a card for the Hugging Face Hub', ['card', 'export', join(fixtures, 'mct/cats_vs_dogs_v0_0_1.json'), '--format', 'hf', '--out-dir', 'hub']],
   ['inspect a clean pickle', ['inspect', join(fixtures, 'pickle/rf-p4.pkl')]],
   ['inspect a dangerous pickle', ['inspect', join(fixtures, 'pickle/malicious-os-system.pkl')]],
@@ -74,6 +76,7 @@ describe('the --json contract', () => {
   it('exits as the command promises while printing its document', () => {
     expect(results.get('validate an invalid card')?.code).toBe(2);
     expect(results.get('inspect a dangerous pickle')?.code).toBe(1);
+    expect(results.get('check a card below a minimum score')?.code).toBe(1);
     for (const what of ['train a model and register it', 'register a Hub model by reference', 'card from a run', 'delete an alias']) expect(results.get(what)?.code).toBe(0);
   });
 
