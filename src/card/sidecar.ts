@@ -6,7 +6,7 @@ import { splitFrontMatter } from './front-matter.js';
 import { LANGUAGES, type Lang } from './labels.js';
 
 /** The sidecar of a card file: `<stem>.mlflow-mct.json` beside it. */
-function sidecarPath(cardPath: string): string {
+export function sidecarPath(cardPath: string): string {
   return join(dirname(cardPath), `${basename(cardPath).replace(/\.(json|ya?ml|md)$/i, '')}.mlflow-mct.json`);
 }
 
