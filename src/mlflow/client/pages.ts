@@ -13,7 +13,7 @@ export async function collectPages<T>(
   fetch: (pageToken: string | undefined, pageSize: number | undefined) => Promise<Page<T>>,
   options: SearchAllOptions = {},
 ): Promise<T[]> {
-    const results: T[] = [];
+  const results: T[] = [];
   let token: string | undefined;
   do {
     const remaining = options.limit === undefined ? undefined : options.limit - results.length;

@@ -19,6 +19,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { collectPages } from '../client/pages.js';
 import { MlflowAlreadyExistsError, MlflowInvalidRequestError, MlflowNotFoundError } from '../errors.js';
 import type { FileStore } from '../file-store/index.js';
 import { filterKey, filterLiteral } from '../filters.js';
@@ -32,7 +33,7 @@ import {
   SOURCE_VERSION_TAG,
   USER_TAG,
 } from '../tags.js';
-import type { Experiment, LoggedModel, Metric, ModelVersion, Page, RegisteredModel, Run, RunTag } from '../types.js';
+import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunTag } from '../types.js';
 import { PushLedger, type RunEntry, type TargetLedger } from './ledger.js';
 
 
@@ -93,17 +94,6 @@ export interface PushSummary {
   unmappedSources: string[];
   /** LoggedModels of no run, which an MLflow 2 server cannot hold. */
   modelsNotSent: string[];
-}
-
-async function allPages<T>(fetch: (pageToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    items.push(...page.items);
-    token = page.nextPageToken;
-  } while (token !== undefined);
-  return items;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -190,11 +180,11 @@ class Pusher {
   // ---- Reading the local store and planning ----
 
   private async readLocal(): Promise<LocalExperiment[]> {
-    const experiments = await allPages((pageToken) => this.source.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', pageToken, orderBy: ['experiment_id ASC'] }));
+    const experiments = await collectPages((pageToken) => this.source.tracking.searchExperiments({ viewType: 'ACTIVE_ONLY', pageToken, orderBy: ['experiment_id ASC'] }));
     const local: LocalExperiment[] = [];
     for (const experiment of experiments) {
-      const runs = await allPages((pageToken) => this.source.tracking.searchRuns({ experimentIds: [experiment.experimentId], viewType: 'ACTIVE_ONLY', pageToken }));
-      const models = await allPages((pageToken) => this.source.tracking.searchLoggedModels({ experimentIds: [experiment.experimentId], pageToken }));
+      const runs = await collectPages((pageToken) => this.source.tracking.searchRuns({ experimentIds: [experiment.experimentId], viewType: 'ACTIVE_ONLY', pageToken }));
+      const models = await collectPages((pageToken) => this.source.tracking.searchLoggedModels({ experimentIds: [experiment.experimentId], pageToken }));
       runs.sort((a, b) => (a.info.startTime ?? 0) - (b.info.startTime ?? 0));
       local.push({ experiment, runs, models });
     }
@@ -202,8 +192,8 @@ class Pusher {
   }
 
   private async readRegistry(): Promise<Array<{ model: RegisteredModel; versions: ModelVersion[] }>> {
-    const models = await allPages((pageToken) => this.source.registry.searchRegisteredModels({ pageToken }));
-    const versions = await allPages((pageToken) => this.source.registry.searchModelVersions({ pageToken }));
+    const models = await collectPages((pageToken) => this.source.registry.searchRegisteredModels({ pageToken }));
+    const versions = await collectPages((pageToken) => this.source.registry.searchModelVersions({ pageToken }));
     return models.map((model) => ({
       model,
       versions: versions.filter((version) => version.name === model.name).sort((a, b) => Number(a.version) - Number(b.version)),
@@ -415,14 +405,8 @@ class Pusher {
   private async reconcileMetrics(run: Run, remoteRunId: string): Promise<RunEntry> {
     const counts: Record<string, number> = {};
     for (const key of Object.keys(run.data.metrics)) {
-      let token: string | undefined;
-      let count = 0;
-      do {
-        const page = await this.target.tracking.getMetricHistory(remoteRunId, key, token === undefined ? {} : { pageToken: token });
-        count += page.items.length;
-        token = page.nextPageToken;
-      } while (token !== undefined);
-      if (count > 0) counts[key] = count;
+      const points = await collectPages((pageToken) => this.target.tracking.getMetricHistory(remoteRunId, key, pageToken === undefined ? {} : { pageToken }));
+      if (points.length > 0) counts[key] = points.length;
     }
     await this.record((ledger) => {
       const recorded = ledger.runs[run.info.runId];
