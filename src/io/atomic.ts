@@ -9,8 +9,36 @@ export interface PendingFile {
   contents: string | Uint8Array;
 }
 
-export function tempPathFor(target: string, kind = 'tmp'): string {
+function tempPathFor(target: string, kind = 'tmp'): string {
   return join(dirname(target), `.${kind}-${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * Fills a temp file with `fill`, then renames it over `target`, so that a reader sees the old file
+ * or the whole new one, never part of it, even when this process is killed. On any failure the
+ * temp file is removed. `temp` must be on the target's file system (the default is beside it);
+ * with `makeParent`, a parent directory the rename finds missing is created and the rename retried.
+ */
+export async function replaceFile<T>(
+  target: string,
+  fill: (temp: string) => Promise<T>,
+  options: { temp?: string; makeParent?: boolean } = {},
+): Promise<T> {
+  const temp = options.temp ?? tempPathFor(target);
+  try {
+    const result = await fill(temp);
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      if (!options.makeParent || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+    }
+    return result;
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 function describeFsError(error: unknown): string {

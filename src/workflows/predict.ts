@@ -6,13 +6,13 @@
  * leaves nothing half-written.
  */
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, OutputError } from '../errors.js';
-import { tempPathFor } from '../io/atomic.js';
+import { replaceFile } from '../io/atomic.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import { csvChunks, type CsvChunk } from '../mlflow/scoring/csv-stream.js';
 import { openPredictionFile, type PredictionFile, type PredictionFormat } from '../mlflow/scoring/prediction-file.js';
@@ -72,26 +72,31 @@ async function scoreInto(model: ServableModel, request: PredictRequest, file: Pr
 export async function predictFile(request: PredictRequest, client: MlflowClient | undefined, stdout: Writable): Promise<PredictSummary> {
   await checkInput(request.input);
   const loaded = await loadServedModel(request.location, client);
-  const scratch = request.output === undefined ? await mkdtemp(join(tmpdir(), 'mlflow-mct-predict-')) : undefined;
-  const temp = scratch === undefined ? tempPathFor(request.output!) : join(scratch, `predictions.${request.outputFormat}`);
-  try {
-    const file = await openPredictionFile(temp, request.outputFormat, loaded.model.positionNames).catch((error: unknown) => {
+  const writePredictions = async (path: string): Promise<number> => {
+    const file = await openPredictionFile(path, request.outputFormat, loaded.model.positionNames).catch((error: unknown) => {
       throw new OutputError(`cannot write ${request.output}: ${(error as Error).message}`, { hint: 'give -o a path in a directory you can write to', exitCode: 2, cause: error });
     });
-    let rows: number;
     try {
-      rows = await scoreInto(loaded.model, request, file);
+      const rows = await scoreInto(loaded.model, request, file);
       await file.close();
+      return rows;
     } catch (error) {
       await file.discard();
       throw error;
     }
-    if (request.output === undefined) await pipeline(createReadStream(temp), stdout, { end: false });
-    else await rename(temp, request.output);
-    return { rows };
+  };
+  try {
+    if (request.output !== undefined) return { rows: await replaceFile(request.output, writePredictions) };
+    const scratch = await mkdtemp(join(tmpdir(), 'mlflow-mct-predict-'));
+    try {
+      const temp = join(scratch, `predictions.${request.outputFormat}`);
+      const rows = await writePredictions(temp);
+      await pipeline(createReadStream(temp), stdout, { end: false });
+      return { rows };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   } finally {
-    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
-    else await rm(temp, { force: true });
     await loaded.release();
   }
 }

@@ -2,9 +2,9 @@
  * `ArtifactRepository` over `file:` artifact roots on this machine, written through the store's
  * disk writer so that no reader sees a half-written file.
  */
-import { randomUUID } from 'node:crypto';
-import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { copyFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { replaceFile } from '../../io/atomic.js';
 import { MlflowUriError } from '../errors.js';
 import type { ArtifactRepository } from '../store/artifacts.js';
 import type { FileInfo } from '../types.js';
@@ -63,12 +63,9 @@ export class LocalArtifactRepository implements ArtifactRepository {
 
   async downloadArtifact(artifactUri: string, path: string, localFile: string): Promise<void> {
     const source = this.artifactPath(artifactUri, path);
-    const temp = join(dirname(localFile), `.tmp-${basename(localFile)}.${randomUUID().slice(0, 8)}`);
     try {
-      await copyFile(source, temp);
-      await rename(temp, localFile);
+      await replaceFile(localFile, (temp) => copyFile(source, temp));
     } catch (error) {
-      await rm(temp, { force: true });
       if (errorCode(error) === 'ENOENT') throw notFound(this.core.root, `artifact ${path} under ${artifactUri}`);
       throw error;
     }

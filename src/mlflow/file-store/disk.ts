@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { replaceFile } from '../../io/atomic.js';
 
 /** Temp files at the store root; the pid after it lets a later process remove them once it is gone. */
 export const TEMP_PREFIX = '.mlflow-mct-tmp-';
@@ -52,22 +53,9 @@ export class StoreDisk {
     return join(this.root, `${TEMP_PREFIX}${uniqueSuffix()}`);
   }
 
-  /** Fills a temp file with `fill` and renames it to `target`, creating the directory when missing. */
+  /** Fills a temp file at the store root with `fill` and renames it to `target`, creating the directory when missing. */
   private async replace(target: string, fill: (temp: string) => Promise<void>): Promise<void> {
-    const temp = this.tempFile();
-    try {
-      await fill(temp);
-      try {
-        await rename(temp, target);
-      } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw error;
-        await mkdir(dirname(target), { recursive: true });
-        await rename(temp, target);
-      }
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await replaceFile(target, fill, { temp: this.tempFile(), makeParent: true });
   }
 
   /** Replaces `target` with `contents` in one step. */

@@ -13,9 +13,7 @@
  * callers that create things pass a `recover` probe, run before every retry, that finds what an
  * earlier attempt already did (see `base.ts`).
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { replaceFile } from '../../io/atomic.js';
 import type { Credentials, RetryPolicy, TlsOptions } from '../config.js';
 import { redactUri } from '../config.js';
 import { MlflowApiError, MlflowConfigError, type RequestDescription } from '../errors.js';
@@ -219,13 +217,9 @@ export class MlflowHttpClient {
    * place only when complete, so a dropped download leaves nothing half-written.
    */
   async download(url: string, destination: string): Promise<void> {
-    const temp = join(dirname(destination), `.tmp-${basename(destination)}.${randomBytes(4).toString('hex')}`);
-    try {
-      await this.execute(this.describeUrl('GET', url), { method: 'GET', url, headers: {}, saveTo: temp }, () => undefined);
-      await rename(temp, destination);
-    } finally {
-      await rm(temp, { force: true });
-    }
+    await replaceFile(destination, (temp) =>
+      this.execute(this.describeUrl('GET', url), { method: 'GET', url, headers: {}, saveTo: temp }, () => undefined),
+    );
   }
 
   /** Lets go of kept-alive connections so a CLI process can exit at once. */
