@@ -15,86 +15,17 @@
  * under `<model name>/` in its run's artifacts plus an entry of the run's
  * `mlflow.log-model.history` tag, and versions are registered from there.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { collectPages } from '../client/pages.js';
 import { MlflowAlreadyExistsError, MlflowInvalidRequestError, MlflowNotFoundError } from '../errors.js';
 import type { FileStore } from '../file-store/index.js';
 import { filterKey, filterLiteral } from '../filters.js';
 import type { MlflowStore } from '../store/index.js';
-import {
-  INCOMPLETE_RUN_TAG,
-  LOG_MODEL_HISTORY_TAG,
-  RUN_NAME_TAG,
-  SOURCE_MODEL_TAG,
-  SOURCE_RUN_TAG,
-  SOURCE_VERSION_TAG,
-  USER_TAG,
-} from '../tags.js';
+import { INCOMPLETE_RUN_TAG, LOG_MODEL_HISTORY_TAG, RUN_NAME_TAG, SOURCE_RUN_TAG, USER_TAG } from '../tags.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, RunTag } from '../types.js';
+import { emptySummary, type PushContext, type PushOptions, type PushProgress, type PushSummary } from './context.js';
 import { PushLedger, type RunEntry, type TargetLedger } from './ledger.js';
-
-
-export interface PushProgress {
-  /** Items (runs, LoggedModels, model versions) finished so far, of `total`. */
-  done: number;
-  total: number;
-  metricPointsSent: number;
-  metricPointsTotal: number;
-  /** What is being pushed now, e.g. `run rf-100 (3f2a…)`. */
-  current: string;
-}
-
-export interface PushOptions {
-  source: FileStore;
-  target: MlflowStore;
-  /** The target as a printable URI without credentials; it keys the ledger. */
-  targetUri: string;
-  /** List what would be sent, from the ledger alone; nothing is sent and nothing recorded. */
-  dryRun?: boolean;
-  onProgress?: (progress: PushProgress) => void;
-}
-
-export type PlanKind = 'experiment' | 'run' | 'logged-model' | 'model-version' | 'incomplete-run';
-
-export interface PlanItem {
-  kind: PlanKind;
-  /** The local id (experiment id, run id, model id, `name/version`). */
-  id: string;
-  name: string;
-  /**
-   * `create`: never sent; `resume`: partly sent before, or still running locally; `mark-failed`:
-   * a server run left incomplete, whose complete copy is pushed from the local store.
-   */
-  action: 'create' | 'resume' | 'mark-failed';
-  metricPoints?: number;
-  artifacts?: number;
-}
-
-export interface PushSummary {
-  target: string;
-  dryRun: boolean;
-  /** What was (or, with dryRun, would be) sent. */
-  plan: PlanItem[];
-  experimentsCreated: number;
-  runsPushed: number;
-  runsUpToDate: number;
-  metricPoints: number;
-  params: number;
-  tags: number;
-  artifacts: number;
-  loggedModels: number;
-  modelVersions: number;
-  aliases: number;
-  /** Runs still RUNNING locally: sent as they are, and brought up to date by the next push. */
-  runsStillRunning: string[];
-  /** Model versions whose source is neither a LoggedModel nor a run artifact (kept as is). */
-  unmappedSources: string[];
-  /** LoggedModels of no run, which an MLflow 2 server cannot hold. */
-  modelsNotSent: string[];
-}
+import { pushModel } from './models.js';
+import { pushRegisteredModel } from './registry.js';
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
@@ -106,49 +37,26 @@ function pointKey(metric: Pick<Metric, 'key' | 'timestamp' | 'step' | 'value'>):
   return `${metric.key}\u0000${metric.timestamp}\u0000${metric.step}\u0000${Object.is(metric.value, Number.NaN) ? 'NaN' : metric.value}`;
 }
 
-/** The version a local registered model version is found by on a server. */
-function versionMarker(version: ModelVersion): string {
-  return `${version.modelId ?? version.runId ?? ''}:${version.version}:${version.creationTimestamp ?? ''}`;
-}
-
 interface LocalExperiment {
   experiment: Experiment;
   runs: Run[];
   models: LoggedModel[];
 }
 
-class Pusher {
-  private readonly source: FileStore;
-  private readonly target: MlflowStore;
+class Pusher implements PushContext {
+  readonly source: FileStore;
+  readonly target: MlflowStore;
+  readonly summary: PushSummary;
   private readonly ledger: PushLedger;
-  private readonly summary: PushSummary;
   private progress: PushProgress = { done: 0, total: 0, metricPointsSent: 0, metricPointsTotal: 0, current: '' };
-  private state: TargetLedger = { experiments: {}, runs: {}, models: {}, versions: {} };
-  /** Whether the target has LoggedModels (MLflow 3). */
-  private loggedModels = true;
+  state: TargetLedger = { experiments: {}, runs: {}, models: {}, versions: {} };
+  loggedModels = true;
 
   constructor(private readonly options: PushOptions) {
     this.source = options.source;
     this.target = options.target;
     this.ledger = new PushLedger(options.source, options.targetUri);
-    this.summary = {
-      target: options.targetUri,
-      dryRun: options.dryRun === true,
-      plan: [],
-      experimentsCreated: 0,
-      runsPushed: 0,
-      runsUpToDate: 0,
-      metricPoints: 0,
-      params: 0,
-      tags: 0,
-      artifacts: 0,
-      loggedModels: 0,
-      modelVersions: 0,
-      aliases: 0,
-      runsStillRunning: [],
-      unmappedSources: [],
-      modelsNotSent: [],
-    };
+    this.summary = emptySummary(options.targetUri, options.dryRun === true);
   }
 
   async push(): Promise<PushSummary> {
@@ -169,10 +77,10 @@ class Pusher {
         await this.pushRun(run, remoteExperimentId, ownModels, models);
       }
       for (const model of todoModels.filter((m) => !this.state.models[m.modelId]?.done)) {
-        await this.pushModel(model, remoteExperimentId, undefined);
+        await pushModel(this, model, remoteExperimentId, undefined);
       }
     }
-    for (const { model, versions } of registry) await this.pushRegisteredModel(model, versions);
+    for (const { model, versions } of registry) await pushRegisteredModel(this, model, versions);
     this.report('');
     return this.summary;
   }
@@ -204,7 +112,7 @@ class Pusher {
     return this.listFiles(run.info.artifactUri, '');
   }
 
-  private async listFiles(artifactUri: string, path: string): Promise<string[]> {
+  async listFiles(artifactUri: string, path: string): Promise<string[]> {
     const files: string[] = [];
     for (const entry of await this.source.artifacts.listArtifacts(artifactUri, path)) {
       if (entry.isDir) files.push(...(await this.listFiles(artifactUri, entry.path)));
@@ -254,12 +162,12 @@ class Pusher {
     this.progress.total = plan.filter((item) => item.kind !== 'experiment' && item.kind !== 'incomplete-run').length;
   }
 
-  private report(current: string): void {
+  report(current: string): void {
     this.progress.current = current;
     this.options.onProgress?.({ ...this.progress });
   }
 
-  private itemDone(): void {
+  itemDone(): void {
     this.progress.done += 1;
     this.report(this.progress.current);
   }
@@ -310,7 +218,7 @@ class Pusher {
     return remoteId;
   }
 
-  private async record(change: (ledger: TargetLedger) => void): Promise<void> {
+  async record(change: (ledger: TargetLedger) => void): Promise<void> {
     change(this.state);
     await this.ledger.update(change);
   }
@@ -355,7 +263,7 @@ class Pusher {
     const remoteRunId = entry.remoteRunId;
     const remoteRun = await this.target.tracking.getRun(remoteRunId);
 
-    for (const model of ownModels) await this.pushModel(model, remoteExperimentId, remoteRunId);
+    for (const model of ownModels) await pushModel(this, model, remoteExperimentId, remoteRunId);
     await this.pushParamsAndTags(run, remoteRunId);
     if (resumed) entry = await this.reconcileMetrics(run, remoteRunId);
     await this.pushMetrics(run, remoteRunId, entry, experimentModels);
@@ -468,189 +376,6 @@ class Pusher {
       });
       this.summary.artifacts += 1;
     }
-  }
-
-  // ---- LoggedModels ----
-
-  private async findRemoteModel(remoteExperimentId: string, localModelId: string): Promise<string | undefined> {
-    const page = await this.target.tracking.searchLoggedModels({
-      experimentIds: [remoteExperimentId],
-      filter: `${filterKey('tags', SOURCE_MODEL_TAG)} = ${filterLiteral(localModelId)}`,
-      maxResults: 1,
-    });
-    return page.items[0]?.modelId;
-  }
-
-  private async pushModel(model: LoggedModel, remoteExperimentId: string, remoteRunId: string | undefined): Promise<void> {
-    this.report(`logged model ${model.name} (${model.modelId})`);
-    if (!this.loggedModels) {
-      await this.pushModelAsRunArtifacts(model, remoteRunId);
-      this.itemDone();
-      return;
-    }
-    let remoteModelId = this.state.models[model.modelId]?.remoteModelId;
-    if (remoteModelId === undefined) {
-      remoteModelId =
-        (await this.findRemoteModel(remoteExperimentId, model.modelId)) ??
-        (
-          await this.target.tracking.createLoggedModel({
-            experimentId: remoteExperimentId,
-            name: model.name,
-            modelType: model.modelType,
-            sourceRunId: remoteRunId,
-            params: model.params,
-            tags: { ...model.tags, [SOURCE_MODEL_TAG]: model.modelId },
-          })
-        ).modelId;
-      const created = remoteModelId;
-      await this.record((ledger) => {
-        ledger.models[model.modelId] = { remoteModelId: created, done: false };
-      });
-    }
-    const remote = await this.target.tracking.getLoggedModel(remoteModelId);
-    for (const path of await this.listFiles(model.artifactUri, '')) {
-      const localFile = this.source.artifacts.artifactPath(model.artifactUri, path);
-      if (path === 'MLmodel') await this.uploadMlmodel(localFile, remote, remoteRunId);
-      else await this.target.artifacts.uploadArtifact(remote.artifactUri, path, localFile);
-      this.summary.artifacts += 1;
-    }
-    if ((model.status === 'LOGGED_MODEL_READY' || model.status === 'LOGGED_MODEL_UPLOAD_FAILED') && remote.status !== model.status) {
-      await this.target.tracking.finalizeLoggedModel(remoteModelId, model.status);
-    }
-    await this.record((ledger) => {
-      const recorded = ledger.models[model.modelId];
-      if (recorded) recorded.done = true;
-    });
-    this.summary.loggedModels += 1;
-    this.itemDone();
-  }
-
-  /** MLflow 2: the model's files go under `<name>/` in its run's artifacts, and into the run's model history. */
-  private async pushModelAsRunArtifacts(model: LoggedModel, remoteRunId: string | undefined): Promise<void> {
-    if (remoteRunId === undefined) {
-      this.summary.modelsNotSent.push(`${model.name} (${model.modelId})`);
-      return;
-    }
-    const remoteRun = await this.target.tracking.getRun(remoteRunId);
-    const prefix = model.name;
-    let mlmodel: Record<string, unknown> | undefined;
-    for (const path of await this.listFiles(model.artifactUri, '')) {
-      const localFile = this.source.artifacts.artifactPath(model.artifactUri, path);
-      if (path === 'MLmodel') {
-        mlmodel = parseYaml(await readFile(localFile, 'utf8')) as Record<string, unknown>;
-        delete mlmodel.model_id;
-        Object.assign(mlmodel, { artifact_path: prefix, run_id: remoteRunId, model_uuid: model.modelId.slice(2) });
-        await this.uploadYaml(remoteRun.info.artifactUri, `${prefix}/MLmodel`, mlmodel);
-      } else {
-        await this.target.artifacts.uploadArtifact(remoteRun.info.artifactUri, `${prefix}/${path}`, localFile);
-      }
-      this.summary.artifacts += 1;
-    }
-    const history = JSON.parse(remoteRun.data.tags[LOG_MODEL_HISTORY_TAG] ?? '[]') as Array<{ model_uuid?: unknown }>;
-    if (mlmodel !== undefined && !history.some((entry) => entry.model_uuid === mlmodel?.model_uuid)) {
-      await this.target.tracking.recordLoggedModel(remoteRunId, mlmodel);
-    }
-    const remoteArtifactUri = `${remoteRun.info.artifactUri.replace(/\/+$/, '')}/${prefix}`;
-    await this.record((ledger) => {
-      ledger.models[model.modelId] = { remoteModelId: '', remoteArtifactUri, done: true };
-    });
-    this.summary.loggedModels += 1;
-  }
-
-  /** The MLmodel names its model and run: on the server they are the remote ones. */
-  private async uploadMlmodel(localFile: string, remote: LoggedModel, remoteRunId: string | undefined): Promise<void> {
-    const mlmodel = parseYaml(await readFile(localFile, 'utf8')) as Record<string, unknown>;
-    mlmodel.artifact_path = remote.artifactUri;
-    mlmodel.model_id = remote.modelId;
-    mlmodel.model_uuid = remote.modelId;
-    if (remoteRunId !== undefined) mlmodel.run_id = remoteRunId;
-    await this.uploadYaml(remote.artifactUri, 'MLmodel', mlmodel);
-  }
-
-  private async uploadYaml(artifactUri: string, path: string, content: Record<string, unknown>): Promise<void> {
-    const scratch = await mkdtemp(join(tmpdir(), 'mlflow-mct-push-'));
-    try {
-      const file = join(scratch, 'MLmodel');
-      await writeFile(file, toYaml(content, { sortMapEntries: true }));
-      await this.target.artifacts.uploadArtifact(artifactUri, path, file);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
-  }
-
-  // ---- Model Registry ----
-
-  private async pushRegisteredModel(model: RegisteredModel, versions: ModelVersion[]): Promise<void> {
-    const todo = versions.filter((version) => this.state.versions[`${model.name}/${version.version}`] === undefined);
-    if (todo.length > 0) {
-      try {
-        await this.target.registry.createRegisteredModel({ name: model.name, description: model.description, tags: model.tags });
-      } catch (error) {
-        if (!(error instanceof MlflowAlreadyExistsError)) throw error;
-        const remote = await this.target.registry.getRegisteredModel(model.name);
-        for (const [key, value] of Object.entries(model.tags)) {
-          if (remote.tags[key] !== value) await this.target.registry.setRegisteredModelTag(model.name, key, value);
-        }
-        if (model.description && !remote.description) await this.target.registry.updateRegisteredModel(model.name, model.description);
-      }
-    }
-    for (const version of todo) await this.pushVersion(version);
-    const remoteAliases = todo.length > 0 || Object.keys(model.aliases).length > 0 ? (await this.target.registry.getRegisteredModel(model.name)).aliases : {};
-    for (const [alias, localVersion] of Object.entries(model.aliases)) {
-      const remoteVersion = this.state.versions[`${model.name}/${localVersion}`];
-      if (remoteVersion === undefined || remoteAliases[alias] === remoteVersion) continue;
-      await this.target.registry.setRegisteredModelAlias(model.name, alias, remoteVersion);
-      this.summary.aliases += 1;
-    }
-  }
-
-  private async remoteSource(version: ModelVersion): Promise<{ source: string; runId?: string; modelId?: string }> {
-    const runId = version.runId === undefined ? undefined : this.state.runs[version.runId]?.remoteRunId;
-    const model = version.modelId === undefined ? undefined : this.state.models[version.modelId];
-    const modelId = model?.remoteModelId || undefined;
-    if (version.source === `models:/${version.modelId}`) {
-      if (modelId !== undefined) return { source: `models:/${modelId}`, runId, modelId };
-      if (model?.remoteArtifactUri !== undefined) return { source: model.remoteArtifactUri, runId };
-    }
-    if (version.runId !== undefined && runId !== undefined) {
-      const localRun = await this.source.tracking.getRun(version.runId);
-      const root = localRun.info.artifactUri.replace(/\/+$/, '');
-      if (version.source === root || version.source.startsWith(`${root}/`)) {
-        const remoteRun = await this.target.tracking.getRun(runId);
-        return { source: `${remoteRun.info.artifactUri.replace(/\/+$/, '')}${version.source.slice(root.length)}`, runId, modelId };
-      }
-    }
-    this.summary.unmappedSources.push(`${version.name}/${version.version}: ${version.source}`);
-    return { source: version.source, runId, modelId };
-  }
-
-  private async pushVersion(version: ModelVersion): Promise<void> {
-    const key = `${version.name}/${version.version}`;
-    this.report(`model version ${key}`);
-    const marker = versionMarker(version);
-    const found = await this.target.registry.searchModelVersions({
-      filter: `name = ${filterLiteral(version.name)} AND ${filterKey('tags', SOURCE_VERSION_TAG)} = ${filterLiteral(marker)}`,
-      maxResults: 1,
-    });
-    let remote = found.items[0];
-    if (remote === undefined) {
-      remote = await this.target.registry.createModelVersion({
-        name: version.name,
-        ...(await this.remoteSource(version)),
-        description: version.description,
-        tags: { ...version.tags, [SOURCE_VERSION_TAG]: marker },
-        runLink: version.runLink,
-      });
-      this.summary.modelVersions += 1;
-    }
-    if (version.currentStage !== 'None' && remote.currentStage !== version.currentStage) {
-      await this.target.registry.transitionModelVersionStage(version.name, remote.version, version.currentStage, false);
-    }
-    const remoteVersion = remote.version;
-    await this.record((ledger) => {
-      ledger.versions[key] = remoteVersion;
-    });
-    this.itemDone();
   }
 }
 
