@@ -25,7 +25,7 @@ import { generativeCardDefaults, generativeCardExtras } from './presets/generati
 import { PENGUIN_CARD_EXTRAS, PENGUINS_SOURCE_NAME } from './presets/penguins.js';
 import { performanceMetrics } from './run-metrics.js';
 import type { Dataset, ModelCard } from './schema.js';
-import { DATASET_CONTEXT_TAG, LOG_MODEL_HISTORY_TAG, NOTE_TAG, SOURCE_NAME_TAG } from '../mlflow/tags.js';
+import { CARD_VERSION_TAG, DATASET_CONTEXT_TAG, LOG_MODEL_HISTORY_TAG, NOTE_TAG, SOURCE_NAME_TAG } from '../mlflow/tags.js';
 
 /** The run tag MLflow 2 keeps a run's models in. */
 
@@ -283,6 +283,13 @@ async function registryRecord(client: MlflowClient, version: ModelVersion, run: 
   return { version, model, changes: changes.text, previousVersion: changes.previousVersion };
 }
 
+/** The path in the run of the card HTML the version's `mlflow-mct.card` tag names, when it is in that run. */
+function taggedCardPath(version: ModelVersion | undefined, runId: string): string | undefined {
+  const prefix = `runs:/${runId}/`;
+  const uri = version?.tags[CARD_VERSION_TAG];
+  return uri?.startsWith(prefix) ? uri.slice(prefix.length) : undefined;
+}
+
 /**
  * A run and what it produced. When the run's model was registered, the newest version
  * registered from it is included (with what changed since the version before it).
@@ -293,7 +300,7 @@ export async function readRunRecord(client: MlflowClient, runId: string, trackin
   const versions = await client.searchModelVersions({ filter: `run_id = ${filterLiteral(runId)}` });
   const newest = versions.sort((a, b) => (b.creationTimestamp ?? 0) - (a.creationTimestamp ?? 0))[0];
   const registry = newest ? await registryRecord(client, newest, run, lang) : undefined;
-  return { tracking, run, models, registry, loggedCard: await readLoggedCard(client, raw.info.artifactUri) };
+  return { tracking, run, models, registry, loggedCard: await readLoggedCard(client, raw.info.artifactUri, taggedCardPath(newest, runId)) };
 }
 
 /** A registered model version (`models:/name/3`, `@alias`, `/Production`, `/latest`) or a LoggedModel (`models:/m-...`). */
@@ -319,7 +326,7 @@ export async function readModelRecord(client: MlflowClient, uri: string, trackin
   const models: LoggedModelRecord[] = [];
   if (version.modelId) models.push(await loggedModelRecord(client, await client.getLoggedModel(version.modelId)));
   else if (read) models.push(...(await readRunModels(client, read.run)));
-  const loggedCard = read ? await readLoggedCard(client, read.run.info.artifactUri) : undefined;
+  const loggedCard = read ? await readLoggedCard(client, read.run.info.artifactUri, taggedCardPath(version, read.run.info.runId)) : undefined;
   return { tracking, run: read?.record, models, registry: await registryRecord(client, version, read?.record, lang), loggedCard };
 }
 

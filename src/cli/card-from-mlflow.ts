@@ -15,15 +15,14 @@ const MLFLOW_CARD_STEM = 'model_card';
 
 type FromMlflowFlags = CardOptionValues & MlflowUriValues & { attach?: boolean };
 
-/** Where `--attach` puts the card: the run, and the registered version when there is one. */
+/**
+ * Where `--attach` puts the card: on the registered version when there is one (its files in the
+ * version's run, once; its Markdown as the description; the card tag on it), else on the run.
+ */
 function attachmentOf(record: MlflowModelRecord, files: string[], markdown: string): CardAttachmentRequest {
   const version = record.registry?.version;
-  return {
-    ...(record.run ? { runId: record.run.runId } : {}),
-    ...(version ? { registeredModelName: version.name, modelVersion: version.version } : {}),
-    files,
-    markdown,
-  };
+  if (version) return { registeredModelName: version.name, modelVersion: version.version, files, markdown };
+  return { ...(record.run ? { runId: record.run.runId } : {}), files, markdown };
 }
 
 async function buildAndWrite(

@@ -24,13 +24,16 @@
  * given, no two files with the same name), so a dry run fails the same way a real run would.
  * Without `modelVersion` the latest version (highest number) is used. A version's files go to
  * the version's run (MLflow 2 and 3) or, for a version registered from a LoggedModel without a
- * run, to the LoggedModel's artifacts, under `model_card/`. Files are uploaded before the
- * description is set, so the description never points at files that are not there.
+ * run, to the LoggedModel's artifacts, under `model_card/`, and the version's `mlflow-mct.card`
+ * tag names the HTML among them (`runs:/<run>/...` or `models:/<m-id>/...`). When the run given
+ * is the version's run, the files are logged there once. Files are uploaded before the
+ * description and tag are set, so neither points at files that are not there.
  */
 import { basename } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import type { MlflowClient } from './client.js';
 import type { ModelVersion } from './types.js';
+import { CARD_VERSION_TAG } from './tags.js';
 import { joinArtifactPath, normalizeArtifactPath } from './uris.js';
 
 export interface CardAttachmentRequest {
@@ -80,7 +83,7 @@ function describe(action: CardAttachmentAction): string {
     case 'log-version-artifacts':
       return `log ${action.files.length} card file(s) under ${action.artifactPath}/ of the run (or LoggedModel) of ${action.name} version ${action.version}`;
     case 'set-version-description':
-      return `set the description of ${action.name} version ${action.version} to the card's Markdown (${action.characters} characters)`;
+      return `set the description of ${action.name} version ${action.version} to the card's Markdown (${action.characters} characters) and its ${CARD_VERSION_TAG} tag to the card's HTML`;
   }
 }
 
@@ -171,11 +174,11 @@ export async function attachCardToMlflow(client: MlflowClient, request: CardAtta
     } else if (action.kind === 'log-version-artifacts' && version) {
       const resolved = { ...action, version: version.version };
       if (version.runId) {
-        const paths =
-          version.runId === request.runId?.trim() && result.runArtifacts.length > 0
-            ? result.runArtifacts
-            : await upload(version.runId, action.artifactPath, action.files);
+        // The version's run is the run given: its files are already there.
+        const logged = version.runId === request.runId?.trim() && result.runArtifacts.length > 0;
+        const paths = logged ? result.runArtifacts : await upload(version.runId, action.artifactPath, action.files);
         result.versionArtifacts = { owner: 'run', id: version.runId, paths };
+        if (logged) continue;
       } else if (version.modelId) {
         const model = await client.getLoggedModel(version.modelId);
         const paths: string[] = [];
@@ -192,6 +195,13 @@ export async function attachCardToMlflow(client: MlflowClient, request: CardAtta
       const { text, truncated } = fitDescription(request.markdown, capabilities.limits.maxDescriptionLength, markdownFile);
       result.modelVersion = await client.updateModelVersionDescription(version.name, version.version, text);
       result.descriptionTruncated = truncated;
+      const html = result.versionArtifacts?.paths.find((path) => path.endsWith('.html'));
+      if (html && result.versionArtifacts) {
+        const { owner, id } = result.versionArtifacts;
+        const cardUri = `${owner === 'run' ? 'runs' : 'models'}:/${id}/${html}`;
+        await client.setModelVersionTag(version.name, version.version, CARD_VERSION_TAG, cardUri);
+        result.modelVersion = { ...result.modelVersion, tags: { ...result.modelVersion.tags, [CARD_VERSION_TAG]: cardUri } };
+      }
       executed.push({ ...action, version: version.version, characters: text.length });
     }
   }

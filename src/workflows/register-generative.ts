@@ -300,7 +300,6 @@ async function recordRegistration(prepared: PreparedRegistration, client: Mlflow
       files: cardFileList(written.files),
       markdown: written.markdown,
     });
-    await client.setModelVersionTag(version.name, version.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${prepared.request.cardName ?? GENERATIVE_CARD_HTML}`);
     const promotions: PromotionResult[] = [];
     for (const promotion of request.promotions) promotions.push(await promoteVersion(client, version.name, version.version, promotion));
     await client.setTag(runId, REGISTERED_VERSION_TAG, `models:/${version.name}/${version.version}`);

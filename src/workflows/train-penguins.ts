@@ -17,7 +17,7 @@ import { FOREST_FILE, writePenguinModel } from './penguin-model.js';
 import { gitCommit, metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
 import { evaluatePenguinModel } from './penguin-evaluation.js';
 import { CONFUSION_MATRIX_FILE, PER_CLASS_METRICS_FILE, type ClassifierEvaluation } from '../mlflow/classifier-evaluation.js';
-import { CARD_VERSION_TAG, DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
+import { DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 
 export const PENGUIN_CARD_HTML = 'penguin_model_card.html';
 const MODEL_ARTIFACT_PATH = 'model';
@@ -219,9 +219,6 @@ async function recordRun(request: TrainPenguinsRequest, computed: Computed, clie
       files: cardFileList(written.files),
       markdown: renderDescription(written.card, { lang: request.lang }),
     });
-    if (registered) {
-      await client.setModelVersionTag(registered.name, registered.version, CARD_VERSION_TAG, `runs:/${runId}/model_card/${cardHtmlName(request)}`);
-    }
     await client.endRun(runId, 'FINISHED');
     // Only a server store counts HTTP requests; the local store makes none.
     const store = client.store as Partial<Pick<RestStore, 'http'>>;

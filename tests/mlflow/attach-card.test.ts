@@ -19,7 +19,7 @@ describe('planning a card attachment (what --dry-run prints)', () => {
     expect(plan.lines).toEqual([
       'log 2 card file(s) as artifacts of run abc under model_card/',
       'log 2 card file(s) under model_card/ of the run (or LoggedModel) of penguins version latest',
-      `set the description of penguins version latest to the card's Markdown (${MARKDOWN.length} characters)`,
+      `set the description of penguins version latest to the card's Markdown (${MARKDOWN.length} characters) and its mlflow-mct.card tag to the card's HTML`,
     ]);
   });
 
@@ -62,6 +62,9 @@ describeWithServer('attaching a card to MLflow', () => {
     expect(result.lines[1]).toMatch(/version 2$/);
     expect((await client.getModelVersion(name, 2)).description).toBe(MARKDOWN);
     expect((await client.getModelVersion(name, 1)).description ?? '').toBe('');
+    // The version's card tag names the HTML just attached.
+    expect((await client.getModelVersion(name, 2)).tags['mlflow-mct.card']).toBe(`runs:/${modelRun}/model_card/model_card.html`);
+    expect(result.modelVersion?.tags['mlflow-mct.card']).toBe(`runs:/${modelRun}/model_card/model_card.html`);
     const onModelRun = await client.listArtifacts(`runs:/${modelRun}/model_card`);
     expect(onModelRun.map((file) => file.path)).toEqual(['model_card.html', 'model_card.md']);
 
@@ -73,6 +76,18 @@ describeWithServer('attaching a card to MLflow', () => {
     expect(description.length).toBeLessThanOrEqual((await client.capabilities()).limits.maxDescriptionLength);
     expect(description.startsWith(MARKDOWN)).toBe(true);
     expect(description).toContain('`model_card/model_card.md`');
+  });
+
+  it("logs the files once when the run given is the version's run", async () => {
+    const experimentId = await client.createExperiment(uniqueName('exp-card-same'));
+    const run = (await client.createRun({ experimentId })).info;
+    const name = uniqueName('card-same');
+    await client.createRegisteredModel(name);
+    await client.createModelVersion({ name, source: `${run.artifactUri}/model`, runId: run.runId });
+    const result = await attachCardToMlflow(client, { runId: run.runId, registeredModelName: name, files, markdown: MARKDOWN });
+    expect(result.actions.map((action) => action.kind)).toEqual(['log-run-artifacts', 'set-version-description']);
+    expect(result.versionArtifacts).toEqual({ owner: 'run', id: run.runId, paths: result.runArtifacts });
+    expect((await client.getModelVersion(name, 1)).tags['mlflow-mct.card']).toBe(`runs:/${run.runId}/model_card/model_card.html`);
   });
 
   it('fails before writing anything when the model or version does not exist', async () => {
@@ -96,5 +111,6 @@ describeWithServer('attaching a card to MLflow', () => {
     expect(result.versionArtifacts).toEqual({ owner: 'logged-model', id: model.modelId, paths: ['model_card/model_card.html', 'model_card/model_card.md'] });
     const listed = await client.listArtifacts(`models:/${model.modelId}`, { recursive: true });
     expect(listed.filter((file) => !file.isDir).map((file) => file.path)).toEqual(['model_card/model_card.html', 'model_card/model_card.md']);
+    expect((await client.getModelVersion(name, version.version)).tags['mlflow-mct.card']).toBe(`models:/${model.modelId}/model_card/model_card.html`);
   });
 });
