@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { MLFLOW_LIMITS } from '../mlflow/store/limits.js';
-import type { ModelVersion } from '../mlflow/types.js';
+import type { LoggedModel, ModelVersion } from '../mlflow/types.js';
 import { parseModelUri } from '../mlflow/uris.js';
-import { aliasTarget, listModelVersions, listRegisteredModels, showModelVersion } from '../registry/inspect.js';
+import { aliasTarget, listModelVersions, listRegisteredModels, showModel, type ShownModel } from '../registry/inspect.js';
 import { canonicalStage, describePromotion, promoteVersion, STAGES_DEPRECATED, type Promotion, type PromotionResult } from '../registry/promote.js';
 import { defineCommand, defineGroup, type CommandContext } from './define.js';
 import { ENV } from './environment.js';
@@ -49,6 +49,58 @@ function versionJson(version: ModelVersion): Record<string, unknown> {
     description: version.description ?? null,
     tags: version.tags,
   };
+}
+
+function tagLines(tags: Record<string, string>): string[] {
+  return Object.keys(tags).length > 0 ? [`  Tags:        ${Object.entries(tags).map(([key, value]) => `${key}=${value}`).join(', ')}`] : [];
+}
+
+function shownVersion(shown: Extract<ShownModel, { kind: 'version' }>): [Record<string, unknown>, string[]] {
+  const version = shown.version;
+  const lines = [
+    `${version.name} version ${version.version}  (${shown.uri})`,
+    `  Stage:       ${version.currentStage}`,
+    `  Aliases:     ${version.aliases.map((alias) => `@${alias}`).join(' ') || '-'}`,
+    `  Status:      ${version.status ?? '-'}`,
+    `  Run:         ${version.runId ?? '-'}`,
+    ...(version.modelId ? [`  Model ID:    ${version.modelId}`] : []),
+    `  Source:      ${version.source}`,
+    `  Files:       ${shown.artifactUri}`,
+    `  Created:     ${formatTime(version.creationTimestamp)} UTC`,
+    ...tagLines(version.tags),
+    '  Description:',
+    ...(version.description ? version.description.split('\n').map((line) => `    ${line}`.trimEnd()) : ['    -']),
+  ];
+  return [{ artifact_uri: shown.artifactUri, model_version: versionJson(version) }, lines];
+}
+
+function shownLoggedModel(model: LoggedModel): [Record<string, unknown>, string[]] {
+  const lines = [
+    `${model.name}  (models:/${model.modelId}, a LoggedModel)`,
+    `  Status:      ${model.status}`,
+    `  Experiment:  ${model.experimentId}`,
+    `  Run:         ${model.sourceRunId ?? '-'}`,
+    ...(model.modelType ? [`  Type:        ${model.modelType}`] : []),
+    `  Files:       ${model.artifactUri}`,
+    `  Created:     ${formatTime(model.creationTimestamp)} UTC`,
+    ...(Object.keys(model.params).length > 0 ? [`  Params:      ${Object.entries(model.params).map(([key, value]) => `${key}=${value}`).join(', ')}`] : []),
+    ...tagLines(model.tags),
+  ];
+  const json = {
+    artifact_uri: model.artifactUri,
+    logged_model: {
+      model_id: model.modelId,
+      name: model.name,
+      status: model.status,
+      experiment_id: model.experimentId,
+      run_id: model.sourceRunId ?? null,
+      model_type: model.modelType ?? null,
+      created: model.creationTimestamp ?? null,
+      params: model.params,
+      tags: model.tags,
+    },
+  };
+  return [json, lines];
 }
 
 function firstLine(text: string | undefined): string {
@@ -176,7 +228,7 @@ export function registerModels(program: Command): void {
     models,
     {
       name: 'show <uri>',
-      description: 'Show the version a models:/ URI names: version, stage, aliases, run, source, description.',
+      description: 'Show what a models:/ URI names: a version (stage, aliases, run, source, description) or a LoggedModel models:/m-... (status, run, files, params).',
       flags: READ_FLAGS,
       examples: ['mlflow-mct models show models:/gpt2-text-generator@champion', 'mlflow-mct models show models:/penguins-rf/Production --json', 'mlflow-mct models show models:/penguins-rf/3'],
       exitCodes: REGISTRY_EXITS,
@@ -188,23 +240,9 @@ export function registerModels(program: Command): void {
       const { reporter } = context;
       await withRegistry(context, `resolve ${uri}`, async (tracking) => {
         // Reading a version by its stage changes nothing: the deprecation is said when promoting.
-        const shown = await showModelVersion(tracking.client, uri as string);
-        const version = shown.version;
-        const lines = [
-          `${version.name} version ${version.version}  (${uri})`,
-          `  Stage:       ${version.currentStage}`,
-          `  Aliases:     ${version.aliases.map((alias) => `@${alias}`).join(' ') || '-'}`,
-          `  Status:      ${version.status ?? '-'}`,
-          `  Run:         ${version.runId ?? '-'}`,
-          ...(version.modelId ? [`  Model ID:    ${version.modelId}`] : []),
-          `  Source:      ${version.source}`,
-          `  Files:       ${shown.artifactUri}`,
-          `  Created:     ${formatTime(version.creationTimestamp)} UTC`,
-          ...(Object.keys(version.tags).length > 0 ? [`  Tags:        ${Object.entries(version.tags).map(([key, value]) => `${key}=${value}`).join(', ')}`] : []),
-          '  Description:',
-          ...(version.description ? version.description.split('\n').map((line) => `    ${line}`.trimEnd()) : ['    -']),
-        ];
-        reporter.result({ tracking: tracking.target.location, uri, artifact_uri: shown.artifactUri, model_version: versionJson(version) }, lines);
+        const shown = await showModel(tracking.client, uri as string);
+        const [json, lines] = shown.kind === 'version' ? shownVersion(shown) : shownLoggedModel(shown.loggedModel);
+        reporter.result({ tracking: tracking.target.location, uri, ...json }, lines);
       });
     },
   );

@@ -6,7 +6,7 @@ import { InputError, UsageError } from '../errors.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import { isNotFound } from '../mlflow/errors.js';
 import { filterLiteral } from '../mlflow/filters.js';
-import type { ModelVersion, RegisteredModel } from '../mlflow/types.js';
+import type { LoggedModel, ModelVersion, RegisteredModel } from '../mlflow/types.js';
 import { parseModelUri } from '../mlflow/uris.js';
 
 function missingModel(name: string, error: unknown): InputError {
@@ -56,19 +56,37 @@ export interface ShownVersion {
   artifactUri: string;
 }
 
-/** The version a `models:/` URI names (number, alias, stage or latest), with its aliases. */
-export async function showModelVersion(client: MlflowClient, uri: string): Promise<ShownVersion> {
+export type ShownModel = ({ kind: 'version' } & ShownVersion) | { kind: 'logged-model'; uri: string; loggedModel: LoggedModel };
+
+/**
+ * What a `models:/` URI names: a registered model version (number, alias, stage or latest, with
+ * its aliases) or an MLflow 3 LoggedModel (`models:/m-<id>`).
+ */
+export async function showModel(client: MlflowClient, uri: string): Promise<ShownModel> {
   const parsed = parseModelUri(uri);
-  if (parsed.kind === 'run' || parsed.kind === 'logged-model') {
-    throw new UsageError(`${uri} does not name a registered model version`, {
-      hint: 'use models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage> or models:/<name>/latest',
+  if (parsed.kind === 'run') {
+    throw new UsageError(`${uri} is a run URI, not a model`, {
+      hint: 'use models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage>, models:/<name>/latest or models:/m-<id>',
     });
+  }
+  if (parsed.kind === 'logged-model') {
+    if (!(await client.capabilities()).loggedModels) {
+      throw new InputError(`${uri} names a LoggedModel, which MLflow before 3.0 does not have`, {
+        hint: 'use models:/<name>/<version>, models:/<name>@<alias> or runs:/<run_id>/<path> on this server',
+      });
+    }
+    try {
+      return { kind: 'logged-model', uri, loggedModel: await client.getLoggedModel(parsed.modelId) };
+    } catch (error) {
+      if (isNotFound(error)) throw new InputError(`${uri} does not exist`, { hint: 'copy the model id from the run page or from train-penguins --json (model_uri)', cause: error });
+      throw error;
+    }
   }
   try {
     const resolved = await client.resolveModelUri(uri);
     const version = resolved.modelVersion as ModelVersion;
     const model = await client.getRegisteredModel(version.name);
-    return { uri, version: { ...version, aliases: aliasesOf(model, version.version) }, artifactUri: resolved.artifactUri };
+    return { kind: 'version', uri, version: { ...version, aliases: aliasesOf(model, version.version) }, artifactUri: resolved.artifactUri };
   } catch (error) {
     if (isNotFound(error)) {
       throw new InputError(`${uri} does not resolve to a model version`, { hint: `list the versions with mlflow-mct models versions ${JSON.stringify(parsed.name)}`, cause: error });

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { runPythonJson } from '../filestore/python.js';
-import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
+import { describeWithServer, server, serverAvailable, testClient, uniqueName } from '../harness/context.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -116,6 +116,26 @@ describeWithServer('models: the registry lifecycle through the CLI', () => {
     expect(none.stdout).toContain('No registered models match');
   });
 
+  it.skipIf(serverAvailable && server().major < 3)('shows a LoggedModel by its models:/m-<id> URI, as card from-model takes it', async () => {
+    const client = testClient();
+    let modelId: string;
+    try {
+      const experimentId = await client.getOrCreateExperiment('registry-cli');
+      const run = await client.createRun({ experimentId, runName: 'logged-model' });
+      const model = await client.store.tracking.createLoggedModel({ experimentId, name: 'forest', modelType: 'onnx', sourceRunId: run.info.runId, params: { n_estimators: '100' }, tags: { team: '29' } });
+      modelId = model.modelId;
+    } finally {
+      await client.close();
+    }
+    const shown = await cli('models', 'show', `models:/${modelId}`, '--json');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout).logged_model).toMatchObject({ model_id: modelId, name: 'forest', model_type: 'onnx', params: { n_estimators: '100' }, tags: { team: '29' } });
+    const text = await cli('models', 'show', `models:/${modelId}`);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe(`forest  (models:/${modelId}, a LoggedModel)`);
+    expect(text.stdout).toContain('  Params:      n_estimators=100');
+  });
+
   it('refuses bad promotions with one line and exit 2, and --dry-run changes nothing', async () => {
     const name = await modelWithVersions(1);
     const cases: Array<[string[], string]> = [
@@ -126,7 +146,8 @@ describeWithServer('models: the registry lifecycle through the CLI', () => {
       [['models', 'promote', name, 'two', '--alias', 'champion'], 'is not a version number'],
       [['models', 'promote', name, '1', '--alias', 'v2'], 'reserved by MLflow'],
       [['models', 'versions', uniqueName('missing')], 'does not exist'],
-      [['models', 'show', 'models:/x'], 'does not name a registered model version'],
+      [['models', 'show', 'models:/x'], server().major >= 3 ? 'models:/x does not exist' : 'models:/x names a LoggedModel, which MLflow before 3.0 does not have'],
+      [['models', 'show', 'runs:/abc/model'], 'runs:/abc/model is a run URI, not a model'],
     ];
     for (const [args, message] of cases) {
       const result = await cli(...args);
