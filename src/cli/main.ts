@@ -31,15 +31,21 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * A reader that stops early (`mlflow-mct models show ... | head -1`) closes stdout: that is the
- * reader's choice, not a failure, so the command ends quietly instead of with an EPIPE stack.
+ * A reader that stops early (`mlflow-mct models show ... | head -1`, `train-penguins 2>&1 | head -3`)
+ * closes the pipe: that is the reader's choice, not a failure, so the command ends quietly
+ * instead of with an EPIPE stack. Stdout carries the result the reader asked for, so the command
+ * ends there; stderr carries progress and warnings, so the work goes on unseen, since stopping
+ * part-way would leave a run half-recorded.
  */
-function exitQuietlyWhenStdoutCloses(): void {
+function endQuietlyWhenTheReaderGoes(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     throw error;
   });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
-exitQuietlyWhenStdoutCloses();
+endQuietlyWhenTheReaderGoes();
 process.exitCode = await runCli(process.argv.slice(2));
