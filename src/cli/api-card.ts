@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { apiCardDefaults, type ApiModelFacts } from '../card/presets/api.js';
-import { renderDescription } from '../card/render.js';
-import { writeCard } from '../card/write.js';
+import type { ApiModelFacts } from '../card/presets/api.js';
+import { apiCard } from '../workflows/api-card.js';
 import { attachCard, cardCommandFlags, checkAttachOptions, type AttachOptionValues } from './card-attach.js';
 import { cardOutputName, composeCard, type CardOptionValues } from './card-options.js';
 import { reportCard } from './card-result.js';
@@ -56,10 +55,11 @@ export function registerApiCard(program: Command): void {
         ...(flags.rateLimits !== undefined ? { rateLimits: flags.rateLimits } : {}),
         ...(flags.cost !== undefined ? { cost: flags.cost } : {}),
       };
-      const card = await composeCard(apiCardDefaults(flags.lang, facts), flags);
-      const written = await writeCard({ card, outDir: options.outDir, htmlName, lang: flags.lang, inlineImages: flags.inlineImages === true, extensions: { external_api: facts } });
-      const attached = await attachCard(flags, options, reporter, written.files, renderDescription(written.card, { lang: flags.lang }));
-      reportCard(reporter, options, written.card, written.files, attached ? { mlflow: attached } : {});
+      const outcome = await apiCard(
+        { facts, lang: flags.lang, outDir: options.outDir, htmlName, inlineImages: flags.inlineImages === true, composeCard: (defaults) => composeCard(defaults, flags) },
+        (files, markdown) => attachCard(flags, options, reporter, files, markdown),
+      );
+      reportCard(reporter, options, outcome.card, outcome.files, outcome.attached ? { mlflow: outcome.attached } : {});
     },
   );
 }
