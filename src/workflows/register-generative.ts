@@ -326,7 +326,9 @@ async function recordRegistration(prepared: PreparedRegistration, client: Mlflow
       },
     };
   } catch (error) {
-    return failRun(client, runId, error);
+    // Awaited here: returned as a promise it would stay rejected and unobserved while the
+    // clean-up below awaits, and Node ends the process on such a rejection.
+    return await failRun(client, runId, error);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
