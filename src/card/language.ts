@@ -8,7 +8,9 @@
 import type { Lang } from './labels.js';
 
 const FUNCTION_WORDS: Record<Lang, ReadonlySet<string>> = {
-  en: new Set(['the', 'and', 'of', 'to', 'is', 'are', 'for', 'with', 'on', 'in', 'from', 'this', 'that', 'be', 'by', 'it', 'as', 'or', 'an', 'was', 'were', 'which', 'its', 'at', 'has', 'have', 'not', 'only', 'their', 'when', 'than', 'into', 'each', 'should', 'can', 'will', 'these']),
+  en: new Set(['the', 'and', 'of', 'to', 'is', 'are', 'for', 'with', 'on', 'in', 'from', 'this', 'that', 'be', 'by', 'it', 'as', 'or', 'an', 'was', 'were', 'which', 'its', 'at', 'has', 'have', 'not', 'only', 'their', 'when', 'than', 'into', 'each', 'should', 'can', 'will', 'these',
+    // Words of reference lists, which have few function words ("R package version 0.1.0"; Spanish writes paquete, datos, versión).
+    'package', 'data', 'version', 'journal', 'proceedings']),
   es: new Set(['el', 'la', 'los', 'las', 'del', 'y', 'que', 'en', 'un', 'una', 'por', 'para', 'con', 'es', 'son', 'se', 'al', 'su', 'sus', 'lo', 'como', 'más', 'entre', 'sobre', 'pero', 'cada', 'este', 'esta', 'estos', 'sin', 'muy', 'según', 'cuando', 'también', 'desde', 'hasta']),
 };
 

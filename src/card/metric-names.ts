@@ -37,7 +37,7 @@ const WORDS: Record<Lang, { cv: string; ci: string; plusMinus: string }> = {
 };
 
 /** The display name of a metric key: `f1_weighted` -> "F1 (weighted)"; unknown keys stay as they are. */
-function metricKeyName(key: string, lang: Lang): string {
+export function metricKeyName(key: string, lang: Lang): string {
   const [type, threshold] = key.split('@');
   const base = type as string;
   let name = BASE_NAMES[base]?.[lang];
@@ -56,7 +56,7 @@ export function metricDisplayName(metric: PerformanceMetric, lang: Lang): string
 }
 
 /** A number as the card's language writes it: Spanish uses a decimal comma; anything else is kept. */
-function localNumber(value: string, lang: Lang): string {
+export function localNumber(value: string, lang: Lang): string {
   if (lang !== 'es' || !/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(value.trim())) return value;
   return value.trim().replace('.', ',');
 }

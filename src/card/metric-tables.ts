@@ -4,6 +4,8 @@
  * (`<name>_cv_mean` with `<name>_cv_std`) as mean ± std on one row.
  */
 
+import type { Lang } from './labels.js';
+import { localNumber, metricKeyName } from './metric-names.js';
 import type { PerformanceMetric } from './schema.js';
 
 export interface MetricCell {
@@ -22,11 +24,14 @@ export interface MetricTables {
 
 const CV_MEAN = /^(.+)_cv_mean$/;
 
-export function metricTables(metrics: readonly PerformanceMetric[], escape: (text: string) => string): MetricTables {
+/** The tables in the card's language: metric display names, Spanish decimal commas. */
+export function metricTables(metrics: readonly PerformanceMetric[], escape: (text: string) => string, lang: Lang): MetricTables {
+  const number = (value: string | undefined) => localNumber(value ?? '', lang);
+  const name = (type: string | undefined) => escape(metricKeyName(type ?? '', lang));
   const cell = (metric: PerformanceMetric): MetricCell => {
     const interval = metric.confidence_interval;
-    const bounds = interval && (interval.lower_bound || interval.upper_bound) ? `${interval.lower_bound ?? ''}–${interval.upper_bound ?? ''}` : undefined;
-    return { value: escape(metric.value ?? ''), ...(bounds ? { interval: escape(bounds) } : {}) };
+    const bounds = interval && (interval.lower_bound || interval.upper_bound) ? `${number(interval.lower_bound)}–${number(interval.upper_bound)}` : undefined;
+    return { value: escape(number(metric.value)), ...(bounds ? { interval: escape(bounds) } : {}) };
   };
   const stds = new Map(
     metrics.filter((metric) => !metric.slice && metric.type?.endsWith('_cv_std')).map((metric) => [metric.type!.replace(/_cv_std$/, ''), metric]),
@@ -38,11 +43,11 @@ export function metricTables(metrics: readonly PerformanceMetric[], escape: (tex
     const std = base ? stds.get(base) : undefined;
     if (!base || !std) continue;
     paired.add(metric).add(std);
-    crossValidation.push({ name: escape(base), mean: escape(metric.value ?? ''), std: escape(std.value ?? '') });
+    crossValidation.push({ name: name(base), mean: escape(number(metric.value)), std: escape(number(std.value)) });
   }
 
   const sliced = metrics.filter((metric) => metric.slice);
-  const overall = metrics.filter((metric) => !metric.slice && !paired.has(metric)).map((metric) => ({ name: escape(metric.type ?? ''), ...cell(metric) }));
+  const overall = metrics.filter((metric) => !metric.slice && !paired.has(metric)).map((metric) => ({ name: name(metric.type), ...cell(metric) }));
   const tables: MetricTables = { overall, crossValidation, hasIntervals: overall.some((row) => row.interval !== undefined) };
   if (sliced.length > 0) {
     const types = [...new Set(sliced.map((metric) => metric.type ?? ''))];
@@ -54,7 +59,7 @@ export function metricTables(metrics: readonly PerformanceMetric[], escape: (tex
         return found ? cell(found) : { value: '' };
       }),
     }));
-    tables.bySlice = { types: types.map(escape), rows, hasIntervals: rows.some((row) => row.cells.some((entry) => entry.interval !== undefined)) };
+    tables.bySlice = { types: types.map(name), rows, hasIntervals: rows.some((row) => row.cells.some((entry) => entry.interval !== undefined)) };
   }
   return tables;
 }

@@ -210,7 +210,7 @@ export function buildCardView(card: ModelCard, lang: Lang, escape: TextEscaper, 
       };
     }),
     ...(metrics.length > 0 || analysisGraphics
-      ? { quantitative: { metrics, tables: metricTables(analysis.performance_metrics ?? [], escape.inline), ...(analysisGraphics ? { graphics: analysisGraphics } : {}) } }
+      ? { quantitative: { metrics, tables: metricTables(analysis.performance_metrics ?? [], escape.inline, lang), ...(analysisGraphics ? { graphics: analysisGraphics } : {}) } }
       : {}),
     otherFields: otherFields.map((field) => ({
       path: escape.inline(field.path),

@@ -92,14 +92,19 @@ describe('HTML rendering', () => {
     };
     const grouped = renderCard(card, 'html');
     expect(grouped).toContain('<th scope="col">95% CI</th>');
-    expect(grouped).toContain('<th scope="row">accuracy</th><td class="num">0.985</td><td class="num">0.92–0.997</td>');
+    expect(grouped).toContain('<th scope="row">Accuracy</th><td class="num">0.985</td><td class="num">0.92–0.997</td>');
     // A mean without its std stays an ordinary metric.
     expect(grouped).toContain('<th scope="row">lonely_cv_mean</th><td class="num">0.5</td><td class="num"></td>');
-    expect(grouped).toContain('<thead><tr><th scope="col">Slice</th><th scope="col">f1</th><th scope="col">precision</th></tr></thead>');
+    expect(grouped).toContain('<thead><tr><th scope="col">Slice</th><th scope="col">F1</th><th scope="col">Precision</th></tr></thead>');
     expect(grouped).toContain('<tr><th scope="row">Adelie</th><td class="num">0.97<br><span class="ci">0.9–0.99</span></td><td class="num">0.96</td></tr>');
     expect(grouped).toContain('<tr><th scope="row">Gentoo</th><td class="num">0.95</td><td class="num"></td></tr>');
-    expect(grouped).toContain('<th scope="row">accuracy</th><td class="num">0.989 ± 0.012</td>');
-    expect(renderCard(card, 'html', { lang: 'es' })).toContain('<th scope="col">IC 95 %</th>');
+    expect(grouped).toContain('<th scope="row">Accuracy</th><td class="num">0.989 ± 0.012</td>');
+    // In Spanish: metric names translated and decimal commas, in every table.
+    const spanish = renderCard(card, 'html', { lang: 'es' });
+    expect(spanish).toContain('<th scope="col">IC 95 %</th>');
+    expect(spanish).toContain('<th scope="row">Exactitud</th><td class="num">0,985</td><td class="num">0,92–0,997</td>');
+    expect(spanish).toContain('<th scope="row">Exactitud</th><td class="num">0,989 ± 0,012</td>');
+    expect(spanish).toContain('<th scope="col">Subgrupo</th><th scope="col">F1</th><th scope="col">Precisión</th>');
   });
 
   it('has a main landmark, table headers that repeat in print, dark and print styles', () => {

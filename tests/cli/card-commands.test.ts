@@ -137,7 +137,7 @@ describe('legacy-card', () => {
     expect(card.model_details.licenses).toEqual([{ custom_text: 'Internal use only' }]);
     expect(card.considerations.ethical_considerations).toEqual([{ name: 'Config risk', mitigation_strategy: 'Config mitigation' }]);
     const html = readFileSync(join(out, 'from-flag_model_card.html'), 'utf8');
-    expect(html).toContain('<th scope="row">accuracy</th><td class="num">0.91</td><td class="num">0.88–0.94</td>');
+    expect(html).toContain('<th scope="row">Accuracy</th><td class="num">0.91</td><td class="num">0.88–0.94</td>');
   });
 });
 

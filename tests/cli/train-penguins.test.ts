@@ -94,7 +94,7 @@ describe('train-penguins --dry-run', () => {
     expect(readFileSync(join(second, 'penguin_model_card.json'), 'utf8')).toBe(card);
     expect(JSON.parse(card).model_details).toMatchObject({
       name: 'Clasificador de Especies de Pingüinos',
-      overview: 'RandomForestClassifier entrenado para predecir la especie de un pingüino.',
+      overview: 'Bosque aleatorio entrenado para predecir la especie de un pingüino a partir de sus medidas, isla, sexo y año.',
     });
     expect(readFileSync(join(first, 'penguin_model_card.md'), 'utf8')).toContain('## Consideraciones');
   });

@@ -64,6 +64,11 @@ function counts(record: Record<string, number>): string {
     .join(', ');
 }
 
+/** The scikit-learn call of a split description ("train_test_split(...): 266 training / 67 test rows, ..."), which reads the same in any language. */
+function splitCall(description: string): string {
+  return description.slice(0, description.indexOf('): ') + 1) || description;
+}
+
 function featureUnit(feature: string): string | undefined {
   return /_mm$/.test(feature) ? 'mm' : /_g$/.test(feature) ? 'g' : undefined;
 }
@@ -124,13 +129,13 @@ const TEXTS: Record<Lang, PenguinTexts> = {
   },
   es: {
     name: 'Clasificador de Especies de Pingüinos',
-    overview: 'RandomForestClassifier entrenado para predecir la especie de un pingüino.',
+    overview: 'Bosque aleatorio entrenado para predecir la especie de un pingüino a partir de sus medidas, isla, sexo y año.',
     documentation: (result) =>
       [
         `Entrenado con ${result.split.trainRows} filas y evaluado con ${result.split.testRows} filas reservadas de ${result.data.source.split(/[\\/]/).pop()} (sha256 ${result.data.sha256}).`,
         `Se descartaron ${result.data.rowsDropped} de ${result.data.rowsTotal} filas con algún valor faltante.`,
-        `División: ${result.split.description}.`,
-        result.crossValidation ? `Validación cruzada: ${result.crossValidation.scheme}.` : 'Se omitió la validación cruzada.',
+        `División: ${splitCall(result.split.description)}: ${result.split.trainRows} filas de entrenamiento / ${result.split.testRows} de prueba, las mismas filas que elige scikit-learn con esos argumentos.`,
+        result.crossValidation ? `Validación cruzada: ${result.crossValidation.scheme.replace(/ over (\d+) rows$/, ' sobre $1 filas')}.` : 'Se omitió la validación cruzada.',
         'El intervalo de la exactitud es un intervalo de Wilson al 95% sobre las filas de prueba.',
       ].join(' '),
     architecture: (result) => {
