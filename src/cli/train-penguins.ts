@@ -149,18 +149,25 @@ export function registerTrainPenguins(program: Command): void {
     },
     async ({ flags, options, reporter }) => {
       // Loaded here, not at start-up: other commands and --help do not pay for training and cards.
-      const [{ trainPenguins, PENGUIN_CARD_HTML }, { cardOutputName, composeCard }, { cardFileLines }, { trainingProgress }] = await Promise.all([
-        import('../workflows/train-penguins.js'),
+      const [{ startPenguinTraining, PENGUIN_CARD_HTML }, { cardOutputName, composeCard }, { trainingProgress }] = await Promise.all([
+        import('../workflows/penguin-start.js'),
         import('./card-options.js'),
-        import('./card-result.js'),
         import('./progress.js'),
       ]);
       const { modelVersion } = checkFlags(flags);
       const userTags = parseTags(flags.mlflowTags);
       const config = mlflowConfigOf(flags);
       const experimentName = config.experimentName ?? (config.experimentId === undefined ? 'penguins' : undefined);
-      const request: TrainPenguinsRequest = {
-        train: {
+      // Everything that can refuse the command is checked before training starts.
+      const cardName = cardOutputName(flags, options.outDir, undefined, PENGUIN_CARD_HTML.replace(/\.html$/, ''));
+      const recordRun = !options.dryRun && !flags.mlflowDisable;
+      const tracking = recordRun ? await openTracking(flags, reporter) : undefined;
+      const recording: Recording | undefined = tracking;
+      // Training starts before the card and MLflow modules load: the cross-validation worker runs
+      // meanwhile, and this thread fits the final forest once they are loaded.
+      const modules = Promise.all([import('../workflows/train-penguins.js'), import('./card-result.js')]);
+      const training = startPenguinTraining(
+        {
           ...(flags.data !== undefined ? { dataPath: flags.data } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           split: { ...(flags.testSize !== undefined ? { testSize: flags.testSize } : {}), ...(flags.stratify ? { stratify: true } : {}) },
@@ -175,6 +182,12 @@ export function registerTrainPenguins(program: Command): void {
           },
           crossValidation: flags.evaluate ? { folds: flags.cvFolds, repeats: flags.cvRepeats } : false,
         },
+        trainingProgress(reporter, options.json || options.quiet),
+        { thisThreadAfter: modules },
+      );
+      const [{ trainPenguins }, { cardFileLines }] = await modules;
+      const request: TrainPenguinsRequest = {
+        training,
         lang: flags.lang,
         modelVersion,
         experimentName,
@@ -184,15 +197,11 @@ export function registerTrainPenguins(program: Command): void {
         registeredName: flags.mlflowRegName,
         alias: flags.mlflowAlias,
         outDir: options.outDir,
-        cardName: cardOutputName(flags, options.outDir, undefined, PENGUIN_CARD_HTML.replace(/\.html$/, '')),
+        cardName,
         inlineImages: flags.inlineImages === true,
         customizeCard: (card: ModelCard) => composeCard(card, { ...flags, lang: flags.lang }),
-        onProgress: trainingProgress(reporter, options.json || options.quiet),
       };
 
-      const recordRun = !options.dryRun && !flags.mlflowDisable;
-      const tracking = recordRun ? await openTracking(flags, reporter) : undefined;
-      const recording: Recording | undefined = tracking;
       try {
         const outcome = await trainPenguins(request, recording);
         const { result, recorded } = outcome;
