@@ -1,6 +1,7 @@
 import { constants } from 'node:buffer';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { emulateStream, type EmulationContext, type EmulatorHooks } from './emulator.js';
+import { emulateStream } from './emulator.js';
+import type { EmulationContext, EmulatorHooks } from './machine.js';
 import { python3Name } from './globals.js';
 import type { InspectionLimits } from './limits.js';
 import { ARRAY_WRAPPER } from './numpy.js';

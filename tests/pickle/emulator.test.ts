@@ -1,7 +1,8 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PickleFormatError } from '../../src/errors.js';
-import { emulateStream, newContext } from '../../src/pickle/emulator.js';
+import { emulateStream } from '../../src/pickle/emulator.js';
+import { newContext } from '../../src/pickle/machine.js';
 import { inspectBytes } from '../../src/pickle/inspect.js';
 import { resolveLimits, type InspectionLimits } from '../../src/pickle/limits.js';
 import { ByteReader } from '../../src/pickle/reader.js';
