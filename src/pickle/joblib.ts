@@ -2,7 +2,7 @@ import { constants } from 'node:buffer';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { emulateStream } from './emulator.js';
 import type { EmulationContext, EmulatorHooks } from './machine.js';
-import { python3Name } from './globals.js';
+import { python3Name } from './python2-names.js';
 import type { InspectionLimits } from './limits.js';
 import { ARRAY_WRAPPER } from './numpy.js';
 import { pickleFault, type ByteReader } from './reader.js';
