@@ -80,5 +80,6 @@ export function isOutOfScope(limitation: string): boolean {
 /** The out-of-scope uses of a card: the sidecar's, else limitations written "Out of scope: ...". */
 export function outOfScopeUses(limitations: readonly string[], extras: CardExtras): string[] {
   if (extras.out_of_scope_uses && extras.out_of_scope_uses.length > 0) return extras.out_of_scope_uses;
-  return limitations.filter(isOutOfScope).map((text) => text.replace(OUT_OF_SCOPE, ''));
+  // "Out of scope: penguins of other species" lists "Penguins of other species".
+  return limitations.filter(isOutOfScope).map((text) => text.replace(OUT_OF_SCOPE, '').replace(/^\p{Ll}/u, (letter) => letter.toUpperCase()));
 }
