@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { cardFromMlflow, readModelRecord, readRunRecord, type MlflowModelRecord } from '../card/from-mlflow.js';
+import { cardFromMlflow } from '../card/from-mlflow.js';
+import { readModelRecord, readRunRecord, type MlflowModelRecord } from '../card/mlflow-record.js';
 import { renderDescription } from '../card/render.js';
 import { cardFileList, writeCard } from '../card/write.js';
 import { attachCardToMlflow, type CardAttachmentRequest } from '../mlflow/attach-card.js';

@@ -221,3 +221,8 @@ export function appendToArtifactUri(artifactUri: string, relativePath: string): 
 export function isModelUri(location: string): boolean {
   return /^(models|runs):\//.test(location);
 }
+
+/** The tracking server's UI page of a run; undefined for a local store. */
+export function runPageUrl(tracking: string, experimentId: string, runId: string): string | undefined {
+  return /^https?:\/\//i.test(tracking) ? `${tracking.replace(/\/+$/, '')}/#/experiments/${experimentId}/runs/${runId}` : undefined;
+}

@@ -7,7 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { runPageUrl, versionChanges } from '../card/from-mlflow.js';
+import { versionChanges } from '../card/version-changes.js';
+import { runPageUrl } from '../mlflow/uris.js';
 import type { Lang } from '../card/labels.js';
 import { generativeCardDefaults, generativeCardExtras, type GenerativeModelFacts } from '../card/presets/generative.js';
 import { renderDescription } from '../card/render.js';

@@ -144,7 +144,7 @@ async function recordRun(request: TrainPenguinsRequest, computed: Computed, clie
   const { result, rows, content, charts, evaluation, startTime } = computed;
   // What only a recorded run needs is loaded here, so that a dry run does not load it.
   const [{ runPageUrl }, { attachCardToMlflow }, { failRun }] = await Promise.all([
-    import('../card/from-mlflow.js'),
+    import('../mlflow/uris.js'),
     import('../mlflow/attach-card.js'),
     import('../mlflow/run-failure.js'),
   ]);

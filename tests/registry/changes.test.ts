@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeVersionChanges } from '../../src/card/from-mlflow.js';
+import { describeVersionChanges } from '../../src/card/version-changes.js';
 import { performanceMetrics } from '../../src/card/run-metrics.js';
 
 describe('what changed since the previous version', () => {
