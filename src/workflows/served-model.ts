@@ -58,7 +58,7 @@ async function readModelDirectory(directory: string, location: string): Promise<
       try {
         const { labels, probabilities } = scorer.score(rows);
         const width = forest.classes.length;
-        return { label: labels, probabilities: labels.map((_, r) => Array.from(probabilities.subarray(r * width, (r + 1) * width))) };
+        return { label: labels, probabilities: labels.map((_, r) => probabilities.subarray(r * width, (r + 1) * width)) };
       } catch (error) {
         if (!(error instanceof UnknownCategoryError)) throw error;
         throw new ScoringInputError('BAD_REQUEST', `Encountered an unexpected error while evaluating the model: ${error.message}.`, {
