@@ -8,6 +8,7 @@ interface ServeFlags extends ModelUriValues {
   host: string;
   port: number;
   maxBodySize: number;
+  workers: number;
 }
 
 export function registerServe(program: Command): void {
@@ -20,6 +21,7 @@ export function registerServe(program: Command): void {
         modelUri,
         { flags: '--host <host>', description: 'address to listen on', default: '127.0.0.1' },
         { flags: '-p, --port <port>', description: 'port to listen on (0: any free port)', default: 5000, defaultText: '5000', parse: integer(0) },
+        { flags: '-w, --workers <n>', description: 'processes answering requests (like mlflow models serve --workers); one core each', default: 1, defaultText: '1', parse: integer(1) },
         { flags: '--max-body-size <size>', description: 'largest request body accepted (bytes, or e.g. 100mb)', default: 100 * 1024 ** 2, defaultText: '100mb', parse: byteSize },
         described(mlflowUri, 'the MLflow a models:/ or runs:/ URI is resolved against'),
         timeout,
@@ -29,7 +31,7 @@ export function registerServe(program: Command): void {
       ],
       examples: [
         'mlflow-mct serve -m models:/penguins-rf@champion --mlflow-uri http://127.0.0.1:5000 --port 5001',
-        'mlflow-mct serve -m ./downloaded-model --host 0.0.0.0 --port 8080',
+        'mlflow-mct serve -m ./downloaded-model --host 0.0.0.0 --port 8080 --workers 4',
         `curl -s localhost:5001/invocations -H 'Content-Type: application/json' -d @model/serving_input_example.json`,
       ],
       exitCodes: { 1: 'MLflow did not answer, or the port cannot be listened on', 2: 'bad flags, or the model does not exist or is not a penguin model' },
@@ -45,14 +47,15 @@ export function registerServe(program: Command): void {
       }
       const tracking = await trackingFor(flags, reporter);
       try {
+        const { serveModel, timestampedLine } = await import('../workflows/serve.js');
         const request = {
           location,
           host: flags.host,
           port: flags.port,
           maxBodyBytes: flags.maxBodySize,
-          log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+          workers: flags.workers,
+          log: (line: string) => process.stderr.write(timestampedLine(line)),
         };
-        const { serveModel } = await import('../workflows/serve.js');
         await serveModel(request, tracking?.client, (url) => {
           reporter.result({ dry_run: false, model: location, url }, [`Serving ${location} at ${url} (Ctrl-C to stop)`]);
         });
