@@ -24,6 +24,7 @@ const UNIT = [
   'tests/mlflow/uris.test.ts',
   'tests/mlflow/validation.test.ts',
   'tests/onnx/forest-graph.test.ts',
+  'tests/onnx/onnxruntime-node.test.ts',
   'tests/pickle/emulator.test.ts',
   'tests/pickle/fixtures.test.ts',
   'tests/pickle/fuzz.test.ts',
