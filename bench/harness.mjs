@@ -5,5 +5,5 @@ import { register } from 'node:module';
 register('./harness-hooks.mjs', import.meta.url);
 
 export const { startMlflowServer } = await import('../tests/harness/mlflow-server.ts');
-export const { MLFLOW_PINS, findPython, venvBin } = await import('../tests/harness/python-env.ts');
+export const { MLFLOW_PINS, ensureModelsVenv, findPython, modelsVenvBin, venvBin } = await import('../tests/harness/python-env.ts');
 export const { FaultProxy } = await import('../tests/harness/fault-proxy.ts');
