@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { FileStore } from '../../src/mlflow/file-store/index.js';
+import { writeExampleRun } from '../filestore/example-run.js';
 import { CLI, tempDir } from '../helpers/cli.js';
 
 function runWithClosed(args: readonly string[], closed: { stdout?: boolean; stderr?: boolean }, cwd?: string): Promise<{ code: number | null; stderr: string }> {
@@ -26,6 +28,15 @@ it.each([
   [['help', 'json']],
 ])('mlflow-mct %j with stdout closed exits quietly', async (args) => {
   const { code, stderr } = await runWithClosed(args, { stdout: true });
+  expect(stderr).not.toContain('EPIPE');
+  expect(stderr).not.toContain('    at ');
+  expect(code).toBe(0);
+});
+
+it('models show with stdout closed (models show ... | head -1) exits quietly', async () => {
+  const store = new FileStore(join(tempDir(), 'mlruns'));
+  await writeExampleRun(store, { experimentName: 'closed-stdout', registeredModel: 'penguins-rf' });
+  const { code, stderr } = await runWithClosed(['models', 'show', 'models:/penguins-rf/1', '--mlflow-uri', store.root], { stdout: true });
   expect(stderr).not.toContain('EPIPE');
   expect(stderr).not.toContain('    at ');
   expect(code).toBe(0);
