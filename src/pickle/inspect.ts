@@ -1,25 +1,24 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InputError, PickleFormatError, type PickleProblem } from '../errors.js';
+import { InputError, PickleFormatError } from '../errors.js';
 import { isNpy, isTar, isZip, readNpyHeader, TORCH_LEGACY_MAGIC, zipMemberData, zipMembers } from './containers.js';
-import { emulateStream, type StreamResult } from './emulator.js';
-import { newContext, type EmulationContext } from './machine.js';
-import type { UnpicklerKind } from './opcode-input.js';
+import { distinctNames, findings, opcodeCounts, withFindings } from './findings.js';
 import { classifyGlobal, worstVerdict } from './globals.js';
-import { decompress, detectCompression, joblibHooks, recogniseOtherFormat } from './joblib.js';
+import { decompress, detectCompression } from './joblib.js';
 import { resolveLimits, type InspectionLimits } from './limits.js';
 import { ARRAY_WRAPPER } from './numpy.js';
-import { OPCODE_NAMES } from './opcodes.js';
-import { ByteReader } from './reader.js';
-import type { FormatSummary, GlobalFinding, InspectionReport } from './report.js';
-import { Budget, findModel, summarizeEstimator, SUMMARY_BUDGET, toJson } from './sklearn.js';
+import { analysePickle, FailedReading } from './readings.js';
+import type { FormatSummary, InspectionReport } from './report.js';
+import { Budget, findModel, summarizeEstimator, SUMMARY_BUDGET } from './sklearn.js';
 import { printableName } from './text.js';
 import { qualifiedName, type GlobalRef, type PickleValue } from './values.js';
 
 /**
  * Static inspection of a pickle or joblib file: what it holds and what loading it would import,
- * found by emulating its opcodes. Nothing in the file is executed or imported.
+ * found by emulating its opcodes. Nothing in the file is executed or imported. This module walks
+ * the containers (zip, .npy, compression) down to the pickles; readings.ts reads each pickle and
+ * findings.ts turns the imports into the report's findings.
  */
 
 export interface InspectOptions {
@@ -30,214 +29,7 @@ export interface InspectOptions {
   limits?: Partial<InspectionLimits>;
 }
 
-const HINTS: Readonly<Record<PickleProblem, string>> = {
-  'not-pickle': 'pass a file written by pickle.dump or joblib.dump (.pkl, .pickle, .joblib)',
-  truncated: 'the file is incomplete: copy or download it again, and do not load this copy',
-  corrupt: 'the file is damaged or crafted: get it again from its source, and do not load this copy',
-  limit: 'no real model comes near this limit; treat the file as hostile unless you know why it is so large',
-  unsupported: 're-save the model with pickle protocol 5 or lower',
-};
-
 const SIZE_HINT = 'raise the size limit (inspect --max-size) if the file is a model you expect to be this large';
-
-const LISTED_OFFSETS = 10;
-const LISTED_CALLS = 3;
-const CALL_TEXT = 200;
-
-function distinctNames(globals: readonly GlobalRef[]): string[] {
-  return [...new Set(globals.map(qualifiedName))];
-}
-
-/** The error, re-issued with the file's name and what was imported before the problem. */
-function withFindings(error: unknown, fileName: string, globals: readonly GlobalRef[], bytes: Uint8Array): never {
-  if (!(error instanceof PickleFormatError)) throw error;
-  const seen = distinctNames(globals);
-  const dangerous = distinctNames(globals.filter((ref) => classifyGlobal(ref).verdict === 'dangerous'));
-  let problem = error.problem;
-  let message = error.message;
-  const other = recogniseOtherFormat(bytes);
-  if (problem === 'corrupt' && seen.length === 0 && bytes[0] !== 0x80 && other !== undefined && (error.offset ?? 0) < 16) {
-    problem = 'not-pickle';
-    message = `not a pickle: this looks like ${other}`;
-  }
-  if (dangerous.length > 0) message += `; before that it imports ${dangerous.slice(0, 5).map(printableName).join(', ')} (dangerous)`;
-  else if (seen.length > 0) message += `; imports seen before that: ${seen.slice(0, 5).map(printableName).join(', ')}${seen.length > 5 ? ', …' : ''}`;
-  throw new PickleFormatError(problem, message, {
-    location: fileName,
-    hint: error.hint ?? HINTS[problem],
-    ...(error.offset !== undefined ? { offset: error.offset } : {}),
-    globalsSeen: seen.length > 0 ? seen : error.globalsSeen,
-    cause: error,
-  });
-}
-
-function callText(args: unknown): string {
-  const text = JSON.stringify(args);
-  return text.length > CALL_TEXT ? `${text.slice(0, CALL_TEXT)}…` : text;
-}
-
-/** One finding per distinct import; its verdict is the worst over all its uses. */
-function findings(globals: readonly GlobalRef[]): GlobalFinding[] {
-  const byKey = new Map<string, { finding: GlobalFinding; refs: GlobalRef[] }>();
-  for (const ref of globals) {
-    const key = refKey(ref);
-    let entry = byKey.get(key);
-    if (!entry) {
-      entry = {
-        finding: {
-          module: ref.module, name: ref.name, verdict: 'safe', reason: '', resolved: ref.resolved, count: 0, offsets: [], calledWith: [],
-          ...(ref.member !== undefined ? { member: ref.member } : {}),
-        },
-        refs: [],
-      };
-      byKey.set(key, entry);
-    }
-    entry.finding.count += 1;
-    if (entry.finding.offsets.length < LISTED_OFFSETS) entry.finding.offsets.push(ref.offset);
-    entry.refs.push(ref);
-  }
-  return [...byKey.values()].map(({ finding, refs }) => {
-    const verdicts = refs.map(classifyGlobal);
-    const worst = worstVerdict(verdicts.map((item) => item.verdict));
-    const budget = new Budget(1000);
-    const calls: PickleValue[] = [];
-    for (const ref of refs.filter((_, index) => verdicts[index]?.verdict === worst)) {
-      if (calls.length >= LISTED_CALLS) break;
-      calls.push(...(ref.calls ?? []).slice(0, LISTED_CALLS - calls.length));
-    }
-    return {
-      ...finding,
-      verdict: worst,
-      reason: verdicts.find((item) => item.verdict === worst)?.reason ?? '',
-      // What a flagged import would be called with says what loading would do (e.g. a shell command).
-      calledWith: worst === 'suspicious' || worst === 'dangerous' ? calls.map((args) => callText(toJson(args, budget))) : [],
-    };
-  });
-}
-
-function opcodeCounts(opcodeCounts: readonly number[]): Record<string, number> {
-  const counts: Array<[string, number]> = [];
-  opcodeCounts.forEach((count, code) => {
-    if (count > 0) counts.push([OPCODE_NAMES.get(code) ?? `0x${code.toString(16)}`, count]);
-  });
-  return Object.fromEntries(counts.sort(([, a], [, b]) => b - a));
-}
-
-/** Every stream of one reading of the data: what one loader would see. */
-interface Reading {
-  context: EmulationContext;
-  first: StreamResult;
-  streams: number;
-  trailingBytes: number;
-  notes: string[];
-}
-
-/**
- * Reads `data` from its start as one loader would: `pickle.load` (the C unpickler, frames read
- * whole) or `joblib.load` (pure-Python unpickler, array data outside the opcodes). Streams after
- * the first are read too, since a loader may read them all.
- */
-function read(data: Uint8Array, limits: InspectionLimits, kind: UnpicklerKind, context: EmulationContext): Reading {
-  const reader = new ByteReader(data);
-  const hooks = kind === 'python' ? joblibHooks : {};
-  const first = emulateStream(reader, context, hooks, kind);
-  const notes: string[] = [];
-  let streams = 1;
-  let trailingBytes = 0;
-  while (!reader.atEnd) {
-    const start = reader.pos;
-    if (streams >= limits.maxStreams) {
-      trailingBytes = data.length - start;
-      notes.push(`${trailingBytes} bytes after the first ${streams} pickle streams were not read (stream limit)`);
-      break;
-    }
-    try {
-      emulateStream(reader, context, hooks, kind);
-      streams += 1;
-    } catch (error) {
-      if (!(error instanceof PickleFormatError) || error.problem === 'limit') throw error;
-      trailingBytes = data.length - start;
-      notes.push(`${trailingBytes} bytes after the pickle (from byte ${start}) are not a complete pickle: ${error.message}`);
-      break;
-    }
-  }
-  if (streams > 1) notes.push(`the file holds ${streams} concatenated pickles; pickle.load reads only the first, but a loader may read them all`);
-  return { context, first, streams, trailingBytes, notes };
-}
-
-const WRAPPER_NAME = /(NumpyArrayWrapper|NDArrayWrapper)$/;
-
-function refKey(ref: GlobalRef): string {
-  return `${ref.member ?? ''}\u0000${ref.resolved}\u0000${ref.module}\u0000${ref.name}`;
-}
-
-/** What one pickle stream (a file, or a member of an archive) holds. */
-interface PickleAnalysis {
-  globals: GlobalRef[];
-  counts: number[];
-  opcodes: number;
-  reading: Reading;
-  joblib: boolean;
-  notes: string[];
-}
-
-/**
- * Reads a pickle both as `pickle.load` and, when it holds joblib array placeholders (or was
- * compressed, as only joblib writes), as `joblib.load` does. The two loaders read the bytes after
- * a placeholder differently, so a file crafted for one reading must not hide from the other: the
- * imports of both are reported. The joblib reading is the one summarised when it applies.
- */
-function analysePickle(data: Uint8Array, limits: InspectionLimits, options: { compressed: boolean; member?: string }): PickleAnalysis {
-  const plainContext = newContext(limits);
-  let plain: Reading | undefined;
-  let plainError: unknown;
-  try {
-    plain = read(data, limits, 'c', plainContext);
-  } catch (error) {
-    plainError = error;
-  }
-  const joblib = options.compressed || plainContext.globals.some((ref) => WRAPPER_NAME.test(ref.name) || WRAPPER_NAME.test(`${ref.module}.${ref.name}`));
-  const tag = (refs: GlobalRef[]): GlobalRef[] => {
-    if (options.member !== undefined) for (const ref of refs) ref.member = options.member;
-    return refs;
-  };
-  if (!joblib) {
-    if (plainError !== undefined || !plain) throw withContext(plainError, plainContext, []);
-    return { globals: tag(plainContext.globals), counts: plainContext.opcodeCounts, opcodes: plainContext.opcodes, reading: plain, joblib, notes: [] };
-  }
-  const joblibContext = newContext(limits);
-  let reading: Reading;
-  try {
-    reading = read(data, limits, 'python', joblibContext);
-  } catch (error) {
-    throw withContext(error, joblibContext, plainContext.globals);
-  }
-  const seen = new Set(joblibContext.globals.map(refKey));
-  const extra = plainContext.globals.filter((ref) => !seen.has(refKey(ref)));
-  const notes = extra.length > 0 ? [`read by pickle.load instead of joblib.load, the file imports more: ${distinctNames(extra).slice(0, 5).join(', ')}`] : [];
-  return {
-    globals: tag([...joblibContext.globals, ...extra]),
-    counts: joblibContext.opcodeCounts,
-    opcodes: joblibContext.opcodes,
-    reading,
-    joblib,
-    notes,
-  };
-}
-
-/** A PickleFormatError carrying the imports seen before it (by every reading). */
-class FailedReading extends Error {
-  constructor(
-    readonly error: unknown,
-    readonly globals: readonly GlobalRef[],
-  ) {
-    super('failed reading');
-  }
-}
-
-function withContext(error: unknown, context: EmulationContext, more: readonly GlobalRef[]): FailedReading {
-  return new FailedReading(error, [...context.globals, ...more]);
-}
 
 function emptyFormat(container: FormatSummary['container'], detected: string): FormatSummary {
   return { container, detected, compression: 'none', inspected: true, protocol: null, pickleBytes: null, streams: 0, trailingBytes: 0, members: [] };
