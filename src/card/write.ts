@@ -1,5 +1,4 @@
 import { basename, join } from 'node:path';
-import { cardFileNames, cardStem } from './file-names.js';
 import { ensureOutputDir, writeFilesAtomically, type PendingFile } from '../io/atomic.js';
 import type { CardExtras } from './extras.js';
 import { hubMetadata } from './hub.js';
@@ -36,6 +35,20 @@ export interface WriteCardOptions {
   inlineImages?: boolean;
   /** Fields of the source file MCT's loader does not read: shown in the HTML and Markdown, left out of the MCT JSON. */
   otherFields?: readonly OtherField[];
+}
+
+export function cardFileNames(outDir: string, htmlName: string): Required<Omit<CardFiles, 'images'>> {
+  const stem = cardStem(htmlName);
+  return {
+    html: join(outDir, `${stem}.html`),
+    md: join(outDir, `${stem}.md`),
+    json: join(outDir, `${stem}.json`),
+    sidecar: join(outDir, `${stem}.mlflow-mct.json`),
+  };
+}
+
+export function cardStem(name: string): string {
+  return basename(name).replace(/\.(html?|md|json)$/i, '');
 }
 
 /** Every file a card was written to, for logging them as artifacts together. */

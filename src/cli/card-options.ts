@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import type { CardFlags } from '../card/compose.js';
-import { cardFileNames, cardStem } from '../card/file-names.js';
+import { mergeCards, cardFromFlags, datedToday, type CardFlags } from '../card/compose.js';
 import { slug } from '../card/images.js';
+import { cardFileNames, cardStem } from '../card/write.js';
 import { UsageError } from '../errors.js';
 import type { Lang } from '../card/labels.js';
+import { parseCard, readDocument } from '../card/parse.js';
 import type { ModelCard } from '../card/schema.js';
 
+/** The values of the card flags (`CARD_FLAGS`). */
 /** The values of the card file flags (`CARD_FILE_FLAGS`). */
 export interface CardFileOptionValues {
   outputName?: string;
@@ -44,9 +46,6 @@ export interface CardOptionValues extends CardFlags, CardFileOptionValues {
  * is validated on its own first, so an error names the user's file rather than the result.
  */
 export async function composeCard(defaults: ModelCard, options: CardOptionValues, facts: ModelCard = {}): Promise<ModelCard> {
-  // Loaded when a card is composed, not with the flags: naming the card must stay light, because
-  // train-penguins starts training right after it and loads the card modules meanwhile.
-  const [{ mergeCards, cardFromFlags, datedToday }, { parseCard, readDocument }] = await Promise.all([import('../card/compose.js'), import('../card/parse.js')]);
   const config = options.config === undefined ? {} : parseCard(await readDocument(options.config), options.config);
   const { schema_version: _version, ...configContent } = config;
   return mergeCards(datedToday(), defaults, facts, configContent, cardFromFlags(options));

@@ -149,25 +149,18 @@ export function registerTrainPenguins(program: Command): void {
     },
     async ({ flags, options, reporter }) => {
       // Loaded here, not at start-up: other commands and --help do not pay for training and cards.
-      const [{ startPenguinTraining, PENGUIN_CARD_HTML }, { cardOutputName, composeCard }, { trainingProgress }] = await Promise.all([
-        import('../workflows/penguin-start.js'),
+      const [{ trainPenguins, PENGUIN_CARD_HTML }, { cardOutputName, composeCard }, { cardFileLines }, { trainingProgress }] = await Promise.all([
+        import('../workflows/train-penguins.js'),
         import('./card-options.js'),
+        import('./card-result.js'),
         import('./progress.js'),
       ]);
       const { modelVersion } = checkFlags(flags);
       const userTags = parseTags(flags.mlflowTags);
       const config = mlflowConfigOf(flags);
       const experimentName = config.experimentName ?? (config.experimentId === undefined ? 'penguins' : undefined);
-      // Everything that can refuse the command is checked before training starts.
-      const cardName = cardOutputName(flags, options.outDir, undefined, PENGUIN_CARD_HTML.replace(/\.html$/, ''));
-      const recordRun = !options.dryRun && !flags.mlflowDisable;
-      const tracking = recordRun ? await openTracking(flags, reporter) : undefined;
-      const recording: Recording | undefined = tracking;
-      // Training starts before the card and MLflow modules load: the cross-validation worker runs
-      // meanwhile, and this thread fits the final forest once they are loaded.
-      const modules = Promise.all([import('../workflows/train-penguins.js'), import('./card-result.js')]);
-      const training = startPenguinTraining(
-        {
+      const request: TrainPenguinsRequest = {
+        train: {
           ...(flags.data !== undefined ? { dataPath: flags.data } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           split: { ...(flags.testSize !== undefined ? { testSize: flags.testSize } : {}), ...(flags.stratify ? { stratify: true } : {}) },
@@ -182,12 +175,6 @@ export function registerTrainPenguins(program: Command): void {
           },
           crossValidation: flags.evaluate ? { folds: flags.cvFolds, repeats: flags.cvRepeats } : false,
         },
-        trainingProgress(reporter, options.json || options.quiet),
-        { thisThreadAfter: modules },
-      );
-      const [{ trainPenguins }, { cardFileLines }] = await modules;
-      const request: TrainPenguinsRequest = {
-        training,
         lang: flags.lang,
         modelVersion,
         experimentName,
@@ -197,11 +184,15 @@ export function registerTrainPenguins(program: Command): void {
         registeredName: flags.mlflowRegName,
         alias: flags.mlflowAlias,
         outDir: options.outDir,
-        cardName,
+        cardName: cardOutputName(flags, options.outDir, undefined, PENGUIN_CARD_HTML.replace(/\.html$/, '')),
         inlineImages: flags.inlineImages === true,
         customizeCard: (card: ModelCard) => composeCard(card, { ...flags, lang: flags.lang }),
+        onProgress: trainingProgress(reporter, options.json || options.quiet),
       };
 
+      const recordRun = !options.dryRun && !flags.mlflowDisable;
+      const tracking = recordRun ? await openTracking(flags, reporter) : undefined;
+      const recording: Recording | undefined = tracking;
       try {
         const outcome = await trainPenguins(request, recording);
         const { result, recorded } = outcome;

@@ -51,7 +51,7 @@ export interface SharedCrossValidation {
   readonly summary: Promise<CrossValidationSummary>;
   /** Scores fits on the calling thread until none is left to take. */
   takePart(): Promise<void>;
-  /** Ends the worker if it is still scoring; once every fit is scored it ends on its own. */
+  /** Ends the worker (at once if it is still running). */
   stop(): Promise<void>;
 }
 
@@ -92,8 +92,6 @@ export function shareCrossValidation(job: CrossValidationJob, onProgress?: Progr
     },
     async stop() {
       stopped = true;
-      // Done, the worker is already leaving: waiting for its exit would only delay the caller.
-      if (scored === plan.fits) return;
       // No fit is taken after this; one the worker is in the middle of is abandoned with it.
       Atomics.store(nextFit, 0, plan.fits);
       await worker.terminate();

@@ -120,17 +120,7 @@ export const SEED_RECIPE_BASELINE: Baseline = {
   crossValidationScheme: 'RepeatedStratifiedKFold(n_splits=5, n_repeats=3, random_state=42) over 333 rows',
 };
 
-/** When each thread starts its share of a training run. */
-export interface TrainingSchedule {
-  /**
-   * The calling thread's share (the final fit, then its part of cross-validation) waits for this;
-   * a cross-validation worker starts at once. A caller loads its own modules meanwhile: module
-   * loading needs the thread free between file reads, which a fit in progress does not leave it.
-   */
-  thisThreadAfter?: Promise<unknown>;
-}
-
-export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: ProgressListener, schedule: TrainingSchedule = {}): Promise<TrainingResult> {
+export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: ProgressListener): Promise<TrainingResult> {
   const started = performance.now();
   const seed = options.seed ?? DEFAULT_SPLIT.seed;
   const splitOptions: SplitOptions = { ...DEFAULT_SPLIT, seed, ...options.split };
@@ -155,7 +145,6 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
     shared = shareCrossValidation({ X: data.X, y: data.y, featureNames: data.featureNames, scheme: cvScheme, forestOptions }, onProgress);
   }
   try {
-    await schedule.thisThreadAfter;
     const model = await trainForest(train.X, train.y, data.featureNames, forestOptions, {
       grower,
       onTree: (done, total) => onProgress?.({ stage: 'train', trees: { done, total } }),

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { PENGUINS_SOURCE_NAME } from '../card/presets/penguins.js';
 import type { DatasetInput, Tags } from '../mlflow/types.js';
 import type { MetricInput } from '../mlflow/client.js';
@@ -26,11 +27,20 @@ export interface PenguinRunContent {
 export interface PenguinRunContext {
   modelVersion: string;
   userTags: Tags;
-  /** The commit of the git checkout the command runs in, for the source tags. */
+  /** The commit of the git checkout the command runs in, for the source tags (`gitCommit`). */
   commit: string | undefined;
 }
 
 
+/**
+ * The commit of the git checkout `cwd` is in, if any. Asked without blocking, so a command can
+ * start it before training and have the answer when it builds the run's tags.
+ */
+export function gitCommit(cwd: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
+  });
+}
 
 /** Metric keys allow letters, digits, `_ - . / space`; class names are kept as they are when they fit. */
 function metricSuffix(label: string): string {

@@ -11,15 +11,15 @@ import type { MlflowClient } from '../mlflow/client.js';
 import type { TrackingTarget } from '../mlflow/fallback.js';
 import type { RestStore } from '../mlflow/rest/index.js';
 import type { Tags } from '../mlflow/types.js';
-import type { TrainingResult } from '../train/index.js';
+import { trainAndEvaluate, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
 import { splitDatasets, splitRows } from './penguin-datasets.js';
-import { PENGUIN_CARD_HTML, type PenguinTraining } from './penguin-start.js';
 import { FOREST_FILE, writePenguinModel } from './penguin-model.js';
-import { metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
+import { gitCommit, metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
 import { evaluatePenguinModel } from './penguin-evaluation.js';
 import { CONFUSION_MATRIX_FILE, PER_CLASS_METRICS_FILE, type ClassifierEvaluation } from '../mlflow/classifier-evaluation.js';
 import { DATASET_CONTEXT_TAG, MODEL_VERSION_TAG, REGISTERED_VERSION_TAG, VERSION_RUN_TAG } from '../mlflow/tags.js';
 
+export const PENGUIN_CARD_HTML = 'penguin_model_card.html';
 const MODEL_ARTIFACT_PATH = 'model';
 /** The files of the logged model besides MLmodel (see `writePenguinModel`). */
 const MODEL_FILES = [
@@ -33,8 +33,7 @@ const MODEL_FILES = [
 ];
 
 export interface TrainPenguinsRequest {
-  /** The training, already started (`startPenguinTraining`) so that it runs while this module loads. */
-  training: PenguinTraining;
+  train: TrainOptions;
   lang: Lang;
   modelVersion: string;
   /** The experiment by name (created when missing), or by `experimentId` alone (MLFLOW_EXPERIMENT_ID). */
@@ -50,6 +49,7 @@ export interface TrainPenguinsRequest {
   inlineImages?: boolean | undefined;
   /** Applies the user's `--config` and card flags over the computed card. */
   customizeCard: (card: ModelCard) => Promise<ModelCard>;
+  onProgress?: ProgressListener | undefined;
 }
 
 import type { Recording } from './recording.js';
@@ -116,8 +116,9 @@ async function writeCardFiles(request: TrainPenguinsRequest, result: TrainingRes
 /** Trains and evaluates, then records the run through `recording` (again locally if the server goes away part-way). */
 async function record(request: TrainPenguinsRequest, recording: Recording, staging: string): Promise<TrainPenguinsOutcome> {
   // Training first: bad data or a bad option fails before anything is recorded.
-  const { startTime, commit } = request.training;
-  const result = await request.training.result;
+  const startTime = Date.now();
+  const commit = gitCommit(process.cwd());
+  const result = await trainAndEvaluate(request.train, request.onProgress);
   const rows = await splitRows(result);
   const evaluation = evaluatePenguinModel(result, rows.test);
   const content = penguinRunContent(
@@ -254,8 +255,8 @@ export async function trainPenguins(request: TrainPenguinsRequest, recording?: R
       await rm(staging, { recursive: true, force: true });
     }
   }
-  const { commit } = request.training;
-  const result = await request.training.result;
+  const commit = gitCommit(process.cwd());
+  const result = await trainAndEvaluate(request.train, request.onProgress);
   const rows = await splitRows(result);
   const content = penguinRunContent(
     result,

@@ -132,21 +132,3 @@ describe('trainAndEvaluate with other options', () => {
     await expect(trainAndEvaluate({ crossValidation: { folds: 1 }, forest: { nEstimators: 2 } })).rejects.toThrow(/--cv-folds/);
   });
 });
-
-describe('trainAndEvaluate on a schedule', () => {
-  it("starts this thread's share only when thisThreadAfter settles, and fails with it", async () => {
-    let release!: () => void;
-    const events: TrainingProgress[] = [];
-    const training = trainAndEvaluate({ forest: { nEstimators: 5 }, crossValidation: false }, (event) => events.push(event), {
-      thisThreadAfter: new Promise<void>((resolve) => (release = resolve)),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(events).toEqual([]);
-    release();
-    expect((await training).model.toJSON()).toEqual((await trainAndEvaluate({ forest: { nEstimators: 5 }, crossValidation: false })).model.toJSON());
-    expect(events.filter((event) => event.stage === 'train')).toHaveLength(5);
-
-    const failed = trainAndEvaluate({ crossValidation: false }, undefined, { thisThreadAfter: Promise.reject(new UsageError('no modules')) });
-    await expect(failed).rejects.toThrow('no modules');
-  });
-});
