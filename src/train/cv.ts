@@ -38,73 +38,6 @@ export interface CrossValidationSummary {
   warning?: string;
 }
 
-/** One fit's scores. */
-export type FitScores = Record<CvMetric, number>;
-
-/** The fits of a cross-validation, scored one at a time (in any order, on any thread), then summarized. */
-export interface CrossValidationPlan {
-  readonly fits: number;
-  /** Trains fit `index` (0-based, fold order) on its training rows and scores it on its test rows. */
-  scoreFit(index: number, hooks?: { grower?: TreeGrower; onProgress?: ProgressListener }): Promise<FitScores>;
-  /** The summary of every fit's scores, given in fold order. */
-  summarize(scores: readonly FitScores[]): CrossValidationSummary;
-}
-
-export function planCrossValidation(
-  X: readonly (readonly number[])[],
-  y: readonly string[],
-  featureNames: readonly string[],
-  scheme: FoldScheme,
-  forestOptions: Partial<ForestOptions>,
-): CrossValidationPlan {
-  const plan = repeatedStratifiedKFold(y, scheme);
-  const classes = [...new Set(y)].sort();
-  return {
-    fits: plan.folds.length,
-    async scoreFit(index, hooks = {}) {
-      const fold = plan.folds[index];
-      if (!fold) throw new RangeError(`there is no fit ${index} in ${plan.folds.length}`);
-      const model = await trainForest(
-        fold.train.map((row) => X[row]!),
-        fold.train.map((row) => y[row]!),
-        featureNames,
-        forestOptions,
-        {
-          ...(hooks.grower ? { grower: hooks.grower } : {}),
-          onTree: (done, total) =>
-            hooks.onProgress?.({ stage: 'cross-validation', trees: { done, total }, fold: { current: index + 1, total: plan.folds.length } }),
-        },
-      );
-      const report = classificationReport(
-        fold.test.map((row) => y[row]!),
-        model.predict(fold.test.map((row) => X[row]!)),
-        classes,
-      );
-      return {
-        accuracy: report.accuracy,
-        f1_macro: report.macro.f1,
-        f1_weighted: report.weighted.f1,
-        precision_macro: report.macro.precision,
-        recall_macro: report.macro.recall,
-      };
-    },
-    summarize(scores) {
-      const metrics = Object.fromEntries(CV_METRICS.map((name) => [name, summarizeScores(scores.map((fit) => fit[name]))])) as Record<CvMetric, MetricSummary>;
-      return {
-        scheme: `RepeatedStratifiedKFold(n_splits=${scheme.folds}, n_repeats=${scheme.repeats}, random_state=${scheme.seed}) over ${y.length} rows`,
-        folds: scheme.folds,
-        repeats: scheme.repeats,
-        seed: scheme.seed,
-        fits: plan.folds.length,
-        rows: y.length,
-        metrics,
-        ...(plan.warning ? { warning: plan.warning } : {}),
-      };
-    },
-  };
-}
-
-/** Cross-validates on the calling thread, fit after fit. */
 export async function crossValidate(
   X: readonly (readonly number[])[],
   y: readonly string[],
@@ -113,10 +46,45 @@ export async function crossValidate(
   forestOptions: Partial<ForestOptions>,
   hooks: { grower?: TreeGrower; onProgress?: ProgressListener } = {},
 ): Promise<CrossValidationSummary> {
-  const plan = planCrossValidation(X, y, featureNames, scheme, forestOptions);
-  const scores: FitScores[] = [];
-  for (let index = 0; index < plan.fits; index += 1) scores.push(await plan.scoreFit(index, hooks));
-  return plan.summarize(scores);
+  const plan = repeatedStratifiedKFold(y, scheme);
+  const classes = [...new Set(y)].sort();
+  const values: Record<CvMetric, number[]> = { accuracy: [], f1_macro: [], f1_weighted: [], precision_macro: [], recall_macro: [] };
+
+  for (const [index, fold] of plan.folds.entries()) {
+    const model = await trainForest(
+      fold.train.map((row) => X[row]!),
+      fold.train.map((row) => y[row]!),
+      featureNames,
+      forestOptions,
+      {
+        ...(hooks.grower ? { grower: hooks.grower } : {}),
+        onTree: (done, total) =>
+          hooks.onProgress?.({ stage: 'cross-validation', trees: { done, total }, fold: { current: index + 1, total: plan.folds.length } }),
+      },
+    );
+    const report = classificationReport(
+      fold.test.map((row) => y[row]!),
+      model.predict(fold.test.map((row) => X[row]!)),
+      classes,
+    );
+    values.accuracy.push(report.accuracy);
+    values.f1_macro.push(report.macro.f1);
+    values.f1_weighted.push(report.weighted.f1);
+    values.precision_macro.push(report.macro.precision);
+    values.recall_macro.push(report.macro.recall);
+  }
+
+  const metrics = Object.fromEntries(CV_METRICS.map((name) => [name, summarizeScores(values[name])])) as Record<CvMetric, MetricSummary>;
+  return {
+    scheme: `RepeatedStratifiedKFold(n_splits=${scheme.folds}, n_repeats=${scheme.repeats}, random_state=${scheme.seed}) over ${y.length} rows`,
+    folds: scheme.folds,
+    repeats: scheme.repeats,
+    seed: scheme.seed,
+    fits: plan.folds.length,
+    rows: y.length,
+    metrics,
+    ...(plan.warning ? { warning: plan.warning } : {}),
+  };
 }
 
 /** Mean and population standard deviation. */

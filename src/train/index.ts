@@ -7,7 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { countClasses, loadPenguins, DEFAULT_DATA_PATH, TARGET_COLUMN, type DatasetDescription, type PenguinDataset } from './data.js';
 import { classificationReport, type ClassificationReport } from './evaluate.js';
 import { crossValidate, DEFAULT_CV_SCHEME, type CrossValidationSummary } from './cv.js';
-import { crossValidationThreadAvailable, shareCrossValidation, type SharedCrossValidation } from './cv-thread.js';
 import type { FoldScheme } from './folds.js';
 import { DEFAULT_FOREST_OPTIONS, trainForest, type ForestHyperparameters, type ForestModel, type ForestOptions, type OutOfBagScore } from './forest.js';
 import { createTreeGrower } from './grower.js';
@@ -138,12 +137,6 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
   const test = rows(split.test);
 
   const grower = createTreeGrower(options.workers ?? 'auto', split.train.length);
-  // Small data grows on this thread; with a core to spare, a worker starts cross-validating beside
-  // the final fit, and this thread joins it once the fit is evaluated.
-  let shared: SharedCrossValidation | undefined;
-  if (cvScheme && grower.workers === 0 && (options.workers ?? 'auto') === 'auto' && crossValidationThreadAvailable()) {
-    shared = shareCrossValidation({ X: data.X, y: data.y, featureNames: data.featureNames, scheme: cvScheme, forestOptions }, onProgress);
-  }
   try {
     const model = await trainForest(train.X, train.y, data.featureNames, forestOptions, {
       grower,
@@ -158,12 +151,9 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
     const report = classificationReport(test.y, predicted, data.classes);
     const evaluated = performance.now();
 
-    if (shared) await shared.takePart();
-    const crossValidation = shared
-      ? await shared.summary
-      : cvScheme
-        ? await crossValidate(data.X, data.y, data.featureNames, cvScheme, forestOptions, { grower, ...(onProgress ? { onProgress } : {}) })
-        : null;
+    const crossValidation = cvScheme
+      ? await crossValidate(data.X, data.y, data.featureNames, cvScheme, forestOptions, { grower, ...(onProgress ? { onProgress } : {}) })
+      : null;
     const finished = performance.now();
 
     const isSeedRecipe =
@@ -195,8 +185,7 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
         loadMs: loaded - started,
         trainMs: trained - loaded,
         evaluateMs: evaluated - trained,
-        // Shared with a worker, cross-validation ran from the end of loading, beside the fit.
-        crossValidationMs: finished - (shared ? loaded : evaluated),
+        crossValidationMs: finished - evaluated,
         totalMs: finished - started,
       },
       workers: grower.workers,
@@ -206,7 +195,7 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
       ],
     };
   } finally {
-    await Promise.all([grower.close(), shared?.stop()]);
+    await grower.close();
   }
 }
 

@@ -72,7 +72,10 @@ describe.skipIf(skipWithoutBuild)('worker threads from the built package (dist/,
     }
   });
 
-  it('trains and evaluates in a plain node process (as the CLI does) with workers, then exits', async () => {
+  it.each([
+    ['', []],
+    [' started with a V8 flag a worker may not take', ['--max-semi-space-size=32']],
+  ])('trains and evaluates in a plain node process (as the CLI does) with workers, then exits%s', async (_, nodeFlags) => {
     const script = `
       const { trainAndEvaluate } = await import(${JSON.stringify(fileURLToPath(distIndex))});
       const { createHash } = await import('node:crypto');
@@ -83,76 +86,14 @@ describe.skipIf(skipWithoutBuild)('worker threads from the built package (dist/,
         folds: result.crossValidation.fits,
         model: createHash('sha256').update(JSON.stringify(result.model.toJSON())).digest('hex'),
       }));`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    // A worker handed the parent's --max-semi-space-size refuses to start (ERR_WORKER_INVALID_EXEC_ARGV).
+    const child = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     const reported = JSON.parse(child.stdout) as { workers: number; accuracy: number; folds: number; model: string };
     const inThread = await trainForest(X, y, penguins.featureNames, { nEstimators: 20 });
     expect(reported).toEqual({ workers: 2, accuracy: reported.accuracy, folds: 3, model: sha(inThread.toJSON()) });
     expect(reported.accuracy).toBeGreaterThanOrEqual(0.94);
-  });
-});
-
-describe.skipIf(skipWithoutBuild)('cross-validation shared with a worker thread (dist/)', () => {
-  type CvThread = typeof import('../../src/train/cv-thread.js');
-  const loadThread = async () => (await import(fileURLToPath(new URL('../../dist/train/cv-thread.js', import.meta.url)))) as CvThread;
-  const scheme = { folds: 3, repeats: 2, seed: 7 };
-  const forestOptions = { nEstimators: 20, randomState: 3 };
-  const job = { X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme, forestOptions };
-
-  it.each([
-    ['the worker alone', false],
-    ['both threads', true],
-  ])('gives the summary one thread gives when %s score the fits, with progress for every fit', async (_, takePart) => {
-    const { shareCrossValidation } = await loadThread();
-    const progress: { current: number; done: number }[] = [];
-    const shared = shareCrossValidation(job, (event) => progress.push({ current: event.fold!.current, done: event.trees.done }));
-    try {
-      if (takePart) await shared.takePart();
-      const summary = await shared.summary;
-      const { crossValidate } = await import('../../src/train/cv.js');
-      expect(summary).toEqual(await crossValidate(penguins.X, penguins.y, penguins.featureNames, scheme, forestOptions));
-      // Progress is sampled, but every fit reports its last tree, whichever thread grew it.
-      for (let fold = 1; fold <= 6; fold += 1) expect(progress).toContainEqual({ current: fold, done: 20 });
-    } finally {
-      await shared.stop();
-    }
-  });
-
-  it('turns a failure on the worker into a RuntimeFailure naming it', async () => {
-    const { shareCrossValidation } = await loadThread();
-    const shared = shareCrossValidation({ ...job, forestOptions: { nEstimators: 0 } });
-    try {
-      await expect(shared.summary).rejects.toMatchObject({ name: 'RuntimeFailure', message: expect.stringMatching(/^cross-validation failed: .*n_estimators/) });
-    } finally {
-      await shared.stop();
-    }
-  });
-
-  it('starts its worker when node runs with V8 flags a worker may not take', () => {
-    // A worker given the parent's --max-semi-space-size refuses to start (ERR_WORKER_INVALID_EXEC_ARGV).
-    const script = `
-      const { shareCrossValidation } = await import(${JSON.stringify(fileURLToPath(new URL('../../dist/train/cv-thread.js', import.meta.url)))});
-      const { loadPenguins } = await import(${JSON.stringify(fileURLToPath(new URL('../../dist/train/data.js', import.meta.url)))});
-      const penguins = await loadPenguins();
-      const shared = shareCrossValidation({ X: penguins.X, y: penguins.y, featureNames: penguins.featureNames, scheme: { folds: 2, repeats: 1, seed: 1 }, forestOptions: { nEstimators: 5 } });
-      const summary = await shared.summary;
-      await shared.stop();
-      console.log(summary.fits);`;
-    const child = spawnSync(process.execPath, ['--max-semi-space-size=32', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(child.stderr).toBe('');
-    expect(child.stdout.trim()).toBe('2');
-  });
-
-  it('leaves trainAndEvaluate\'s result as on one thread when a second core shares the cross-validation', async () => {
-    const dist = await load();
-    const { crossValidationThreadAvailable } = await loadThread();
-    expect(crossValidationThreadAvailable()).toBe((await import('node:os')).availableParallelism() > 1);
-    const options = { forest: { nEstimators: 10 }, crossValidation: { folds: 3, repeats: 1 } };
-    const auto = await dist.trainAndEvaluate(options);
-    const single = await dist.trainAndEvaluate({ ...options, workers: 0 });
-    expect(auto.crossValidation).toEqual(single.crossValidation);
-    expect(sha(auto.model.toJSON())).toBe(sha(single.model.toJSON()));
   });
 });
 
