@@ -38,7 +38,7 @@ export const WORKER_MIN_ROWS = 20_000;
  * V8 and process-wide flags (`node --max-semi-space-size=64 ...`) make a worker refuse to start,
  * and `--input-type` (set by `node -e` callers) stops a file entry from loading; the entries need none.
  */
-export function startTrainingWorker(entry: URL, workerData?: unknown): Worker {
+function startTrainingWorker(entry: URL, workerData?: unknown): Worker {
   return new Worker(entry, { execArgv: [], ...(workerData === undefined ? {} : { workerData }) });
 }
 
