@@ -58,6 +58,7 @@ export async function crossValidate(
       forestOptions,
       {
         ...(hooks.grower ? { grower: hooks.grower } : {}),
+        outOfBagScore: false,
         onTree: (done, total) =>
           hooks.onProgress?.({ stage: 'cross-validation', trees: { done, total }, fold: { current: index + 1, total: plan.folds.length } }),
       },

@@ -77,6 +77,11 @@ export interface TrainForestHooks {
   onTree?: (done: number, total: number) => void;
   /** Trees are grown here; by default a grower sized for the data is created for this call. */
   grower?: TreeGrower;
+  /**
+   * Whether to compute the out-of-bag score (default true: the card reports it). Cross-validation
+   * fits leave it out, as scikit-learn does by default (`oob_score=False`): nobody reads it there.
+   */
+  outOfBagScore?: boolean;
 }
 
 const FORMAT = 'mlflow-mct/random-forest';
@@ -236,6 +241,7 @@ export async function trainForest(
     minSamplesSplit: hyperparameters.minSamplesSplit,
     minSamplesLeaf: hyperparameters.minSamplesLeaf,
     bootstrap: hyperparameters.bootstrap,
+    outOfBag: hyperparameters.bootstrap && hooks.outOfBagScore !== false,
   };
   const data = buildTrainingMatrix(X, labels, classes.length, grower.workers > 0);
   const tasks = treeSeeds(hyperparameters.randomState, hyperparameters.nEstimators).map((seed, index) => ({ index, seed }));
@@ -259,7 +265,7 @@ export async function trainForest(
       featureNames: [...featureNames],
       hyperparameters,
       featureImportance: averageImportance(importances, featureNames.length),
-      outOfBag: hyperparameters.bootstrap ? outOfBag.score(labels) : null,
+      outOfBag: settings.outOfBag ? outOfBag.score(labels) : null,
     },
     trees,
   );

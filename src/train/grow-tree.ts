@@ -20,6 +20,8 @@ export interface TreeSettings {
   minSamplesSplit: number;
   minSamplesLeaf: number;
   bootstrap: boolean;
+  /** Whether to predict the tree's out-of-bag rows (for the forest's out-of-bag score). */
+  outOfBag: boolean;
 }
 
 export interface TreeTask {
@@ -107,6 +109,8 @@ function scratchFor(rows: number, features: number, classCount: number): Scratch
   return cached;
 }
 
+const bootstrapStream = new RandomState(0);
+
 /** How many times each row is in the tree's bootstrap sample: scikit-learn's draws for the same seed. */
 export function drawBootstrap(weights: Uint32Array, seed: number, bootstrap: boolean): void {
   if (!bootstrap) {
@@ -114,7 +118,7 @@ export function drawBootstrap(weights: Uint32Array, seed: number, bootstrap: boo
     return;
   }
   weights.fill(0);
-  new RandomState(seed).countDraws(weights);
+  bootstrapStream.reseed(seed).countDraws(weights);
 }
 
 export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSettings): GrownTree {
@@ -156,6 +160,9 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
     // A parent link is stored as parent * 2 + side (0 left, 1 right).
     if (parent >= 0) ((parent & 1) === 0 ? left : right)[parent >> 1] = id;
     feature[id] = LEAF;
+    // A leaf has no threshold: 0, not what the scratch array held from an earlier tree, so a
+    // forest's file is the same whatever was grown before it in the process.
+    threshold[id] = 0;
     left[id] = LEAF;
     right[id] = LEAF;
     value.set(nodeWeights, id * K);
@@ -281,7 +288,7 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
     index: task.index,
     tree,
     importance: totalImportance > 0 ? importance.map((v) => v / totalImportance) : null,
-    outOfBag: outOfBagProbabilities(data, weights, tree, splitCode.subarray(0, nodes)),
+    outOfBag: settings.outOfBag ? outOfBagProbabilities(data, weights, tree, splitCode.subarray(0, nodes)) : { rows: new Int32Array(0), probabilities: new Float64Array(0) },
   };
 }
 

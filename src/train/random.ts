@@ -27,6 +27,11 @@ export class RandomState {
 
   /** Seeds like `RandomState(seed)` with an integer seed (MT19937 `init_genrand`). */
   constructor(seed: number) {
+    this.reseed(seed);
+  }
+
+  /** Starts over as `RandomState(seed)` would, reusing this stream's memory (one stream serves every tree of a forest). */
+  reseed(seed: number): this {
     if (!Number.isInteger(seed) || seed < 0 || seed > MAX_UINT32) {
       throw new RangeError(`a seed must be an integer between 0 and 2**32 - 1, got ${seed}`);
     }
@@ -35,6 +40,8 @@ export class RandomState {
       this.state[i] = value;
       value = (Math.imul(1812433253, value ^ (value >>> 30)) + i + 1) >>> 0;
     }
+    this.position = STATE_SIZE;
+    return this;
   }
 
   /** The next raw 32-bit output (`genrand_int32`). */

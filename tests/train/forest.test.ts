@@ -132,6 +132,15 @@ describe('scikit-learn semantics', () => {
     expect(rootRows).toBe(train.X.length);
   });
 
+  it('grows the same trees without the out-of-bag score when it is not asked for (cross-validation fits)', async () => {
+    const withScore = await trainForest(train.X, train.y, penguins.featureNames, { nEstimators: 20 });
+    const without = await trainForest(train.X, train.y, penguins.featureNames, { nEstimators: 20 }, { outOfBagScore: false });
+    expect(withScore.outOfBag).not.toBeNull();
+    expect(without.outOfBag).toBeNull();
+    expect(without.trees).toEqual(withScore.trees);
+    expect(without.featureImportance).toEqual(withScore.featureImportance);
+  });
+
   it('limits every tree to max_depth levels below the root and honours min_samples_leaf', async () => {
     const shallow = await trainForest(train.X, train.y, penguins.featureNames, { nEstimators: 10, maxDepth: 2 });
     expect(Math.max(...shallow.trees.map((tree) => depthOf(tree)))).toBe(2);
@@ -200,6 +209,15 @@ describe('determinism', () => {
     expect(JSON.stringify(again.toJSON())).toBe(JSON.stringify(model.toJSON()));
     const other = await trainForest(train.X, train.y, penguins.featureNames, { randomState: 7 });
     expect(JSON.stringify(other.toJSON())).not.toBe(JSON.stringify(model.toJSON()));
+  });
+
+  it('grows the same flat trees, leaves included, whatever was grown before it in the process', async () => {
+    // The ONNX export writes every node of the flat trees, so a leaf's threshold must not be what
+    // the grower's working memory held from an earlier tree.
+    const small = { nEstimators: 5, randomState: 11 };
+    const first = (await trainForest(train.X, train.y, penguins.featureNames, small)).trees;
+    await trainForest(train.X, train.y, penguins.featureNames, { nEstimators: 5, randomState: 3, maxFeatures: null });
+    expect((await trainForest(train.X, train.y, penguins.featureNames, small)).trees).toEqual(first);
   });
 
   it('grows the same trees through a caller-provided grower as through its own', async () => {
