@@ -58,6 +58,8 @@ describe('mlflow-mct predict', () => {
     expect(JSON.parse(fromCsv.stdout)).toEqual({ predictions: expected(lines) });
     for (const input of ['records.json', 'split.json']) expect(run(['-m', modelDir, '-i', input]).stdout).toBe(fromCsv.stdout);
     expect(run(['-m', 'models:/penguins-rf/1', '-i', 'rows.csv', '-t', 'csv']).stdout).toBe(fromCsv.stdout);
+    const fromStdin = runCli(['predict', '-m', modelDir, '-i', '-', '-t', 'csv'], { cwd, input: csv(lines) });
+    expect([fromStdin.code, fromStdin.stdout]).toEqual([0, fromCsv.stdout]);
   });
 
   it('writes CSV with a column per class, and a --json summary', () => {
