@@ -29,7 +29,10 @@ export interface HubLicense {
   license_link?: string;
 }
 
-/** An MCT licence (or a Hub id from a model README) as the Hub writes it: its slug, else `other` with a name and link. */
+/**
+ * An MCT licence (or a Hub id from a model README) as the Hub writes it: its slug, else `other` with a name and link.
+ * @internal exported for its unit tests only
+ */
 export function hubLicense(license: License | string): HubLicense {
   const text = typeof license === 'string' ? license : (license.identifier ?? license.custom_text ?? '');
   const lower = text.trim().toLowerCase();

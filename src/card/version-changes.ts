@@ -96,6 +96,7 @@ const CHANGE_TEXTS: Record<Lang, {
 /**
  * What changed between two versions, in one line: metric deltas and parameter changes, e.g.
  * "Since version 2: parameter n_estimators 100 → 200; metric accuracy 0.970149 → 0.985075 (+0.0149254)".
+ * @internal exported for its unit tests only
  */
 export function describeVersionChanges(
   name: string,

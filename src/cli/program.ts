@@ -56,7 +56,10 @@ function commandsToLoad(argv: readonly string[] | undefined): Set<string> | 'all
   return COMMANDS.some((command) => command.name === name && name !== 'completion') ? new Set([name]) : 'all';
 }
 
-/** Every command below `command`, depth first. */
+/**
+ * Every command below `command`, depth first.
+ * @internal exported for its unit tests only
+ */
 export function commandTree(command: Command): Command[] {
   return command.commands.flatMap((child) => [child, ...commandTree(child)]);
 }

@@ -75,7 +75,10 @@ async function readJson(folder: string, name: string, required: boolean): Promis
   }
 }
 
-/** The YAML block between `---` lines at the top of a model README, as the Hub parses it. */
+/**
+ * The YAML block between `---` lines at the top of a model README, as the Hub parses it.
+ * @internal exported for its unit tests only
+ */
 export function readFrontMatter(readme: string): Record<string, unknown> {
   return splitFrontMatter(readme).frontMatter;
 }

@@ -57,7 +57,10 @@ function parseSafetensorsHeader(file: string, json: string): SafetensorsHeader {
   return { file, tensors, metadata, parameters };
 }
 
-/** Reads only the header of one .safetensors file. */
+/**
+ * Reads only the header of one .safetensors file.
+ * @internal exported for its unit tests only
+ */
 export async function readSafetensorsHeader(file: string): Promise<SafetensorsHeader> {
   const handle = await open(file, 'r');
   try {

@@ -60,7 +60,10 @@ export function seriesColour(index: number): Rgb {
   return SERIES_COLOURS[index % SERIES_COLOURS.length] ?? INK;
 }
 
-/** WCAG relative luminance, 0 (black) to 1 (white). */
+/**
+ * WCAG relative luminance, 0 (black) to 1 (white).
+ * @internal exported for its unit tests only
+ */
 export function relativeLuminance([red, green, blue]: Rgb): number {
   const linear = (channel: number): number => {
     const c = channel / 255;

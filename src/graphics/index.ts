@@ -14,7 +14,6 @@ export { confusionMatrix } from './confusion-matrix.js';
 export type { ConfusionMatrixInput } from './confusion-matrix.js';
 export { intervalChart } from './interval-chart.js';
 export type { IntervalChartInput } from './interval-chart.js';
-export { readPngInfo } from './png-metadata.js';
 export { stripChart } from './strip-chart.js';
 export type { StripChartInput } from './strip-chart.js';
 

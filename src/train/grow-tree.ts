@@ -111,7 +111,10 @@ function scratchFor(rows: number, features: number, classCount: number): Scratch
 
 const bootstrapStream = new RandomState(0);
 
-/** How many times each row is in the tree's bootstrap sample: scikit-learn's draws for the same seed. */
+/**
+ * How many times each row is in the tree's bootstrap sample: scikit-learn's draws for the same seed.
+ * @internal exported for its unit tests only
+ */
 export function drawBootstrap(weights: Uint32Array, seed: number, bootstrap: boolean): void {
   if (!bootstrap) {
     weights.fill(1);

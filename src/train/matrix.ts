@@ -83,7 +83,7 @@ function quantileCuts(sorted: Float64Array): Float64Array {
 }
 
 /** The first index whose value is `>= target`. */
-export function lowerBound(values: Float64Array, target: number): number {
+function lowerBound(values: Float64Array, target: number): number {
   let low = 0;
   let high = values.length;
   while (low < high) {

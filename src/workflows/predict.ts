@@ -20,7 +20,10 @@ import { scoringTable, type ServableModel } from '../mlflow/scoring/server.js';
 import { enforceInputs } from '../mlflow/scoring/tensor-schema.js';
 import { loadServedModel } from './served-model.js';
 
-/** Rows scored and written at a time: large enough to amortize the per-chunk work, small enough to stay a few MB. */
+/**
+ * Rows scored and written at a time: large enough to amortize the per-chunk work, small enough to stay a few MB.
+ * @internal exported for its unit tests only
+ */
 export const CHUNK_ROWS = 10_000;
 
 export type InputFormat = 'csv' | 'json';

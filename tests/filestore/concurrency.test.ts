@@ -9,7 +9,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FileStore, FileStoreLockedError } from '../../src/mlflow/file-store/index.js';
+import { FileStoreLockedError } from '../../src/mlflow/file-store/errors.js';
+import { FileStore } from '../../src/mlflow/file-store/index.js';
 import { MlflowClient } from '../../src/mlflow/client.js';
 import { mlflowPython, runPythonJson, type MlflowPython } from './python.js';
 

@@ -9,7 +9,6 @@ import {
   chartPng,
   confusionMatrix,
   intervalChart,
-  readPngInfo,
   stripChart,
   toBase64,
   type BarChartInput,
@@ -18,6 +17,7 @@ import {
   type IntervalChartInput,
   type StripChartInput,
 } from '../../src/graphics/index.js';
+import { readPngInfo } from '../../src/graphics/png-metadata.js';
 import { decodePng } from './png-decoder.js';
 
 const importance: BarChartInput = {

@@ -97,6 +97,7 @@ function authorizationHeader(credentials: Credentials): string | undefined {
   }
 }
 
+/** @internal exported for its unit tests only */
 export function buildQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
@@ -112,7 +113,10 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
   return text === '' ? '' : `?${text}`;
 }
 
-/** `Retry-After` in seconds (a number of seconds or an HTTP date), or undefined. */
+/**
+ * `Retry-After` in seconds (a number of seconds or an HTTP date), or undefined.
+ * @internal exported for its unit tests only
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);
@@ -121,7 +125,10 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
-/** The wait before retry `retryNumber` (1-based), in milliseconds, as urllib3 computes it. */
+/**
+ * The wait before retry `retryNumber` (1-based), in milliseconds, as urllib3 computes it.
+ * @internal exported for its unit tests only
+ */
 export function backoffDelayMs(policy: RetryPolicy, retryNumber: number, random = Math.random): number {
   if (retryNumber <= 1) return 0;
   const seconds = Math.min(policy.backoffMax, policy.backoffFactor * 2 ** (retryNumber - 1) + random() * policy.backoffJitter);
