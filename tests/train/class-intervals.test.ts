@@ -24,11 +24,16 @@ describe('classIntervals', () => {
     expect(intervals[1]!.recall.upper).toBeGreaterThan(17 / 18);
   });
 
-  it("gives precision and recall Jeffreys intervals: Beta(x + 1/2, n - x + 1/2) quantiles", () => {
-    // Recall of Chinstrap, 17 of 18: the Jeffreys 95% interval is about (0.768, 0.994).
-    const { recall } = classIntervals(confusion, 20000)[1]!;
-    expect(recall.lower).toBeCloseTo(0.768, 2);
-    expect(recall.upper).toBeCloseTo(0.994, 2);
+  it('gives exact Jeffreys intervals for precision and recall and the matching F1 interval (scipy.stats.beta.ppf)', () => {
+    const chinstrap = classIntervals(confusion)[1]!;
+    // Precision 17 of 17: Beta(17.5, 0.5); recall 17 of 18: Beta(17.5, 1.5).
+    expect(chinstrap.precision.lower).toBeCloseTo(0.86452156, 7);
+    expect(chinstrap.precision.upper).toBeCloseTo(0.99997154, 7);
+    expect(chinstrap.recall.lower).toBeCloseTo(0.76838819, 7);
+    expect(chinstrap.recall.upper).toBeCloseTo(0.99393866, 7);
+    // F1 = 2u / (1 + u), u ~ Beta(17.5, 0.5 + 1.5); a 2,000,000-draw Dirichlet sample gives (0.84645, 0.99327).
+    expect(chinstrap.f1.lower).toBeCloseTo(0.84628942, 7);
+    expect(chinstrap.f1.upper).toBeCloseTo(0.99326926, 7);
   });
 
   it('is the same every time for the same matrix', () => {
