@@ -31,15 +31,22 @@ const AVERAGES: Record<string, Record<Lang, string>> = {
   micro: { en: 'micro', es: 'micro' },
 };
 
-const WORDS: Record<Lang, { cv: string; ci: string; plusMinus: string }> = {
-  en: { cv: 'cross-validation', ci: '95% CI', plusMinus: '±' },
-  es: { cv: 'validación cruzada', ci: 'IC 95 %', plusMinus: '±' },
+const WORDS: Record<Lang, { cv: string; ci: string; plusMinus: string; mean: string; std: string }> = {
+  en: { cv: 'cross-validation', ci: '95% CI', plusMinus: '±', mean: 'mean', std: 'std' },
+  es: { cv: 'validación cruzada', ci: 'IC 95 %', plusMinus: '±', mean: 'media', std: 'desv. típica' },
 };
 
 /** The display name of a metric key: `f1_weighted` -> "F1 (weighted)"; unknown keys stay as they are. */
 export function metricKeyName(key: string, lang: Lang): string {
   const [type, threshold] = key.split('@');
   const base = type as string;
+  // A cross-validation summary on its own (the Hub's model-index lists each): "Accuracy (cross-validation mean)".
+  const summary = /^(.+)_cv_(mean|std)$/.exec(base);
+  const summarized = summary && threshold === undefined ? metricKeyName(summary[1] as string, lang) : undefined;
+  if (summary && summarized !== undefined && summarized !== summary[1]) {
+    const words = WORDS[lang];
+    return `${summarized} (${words.cv}: ${summary[2] === 'mean' ? words.mean : words.std})`;
+  }
   let name = BASE_NAMES[base]?.[lang];
   if (!name) {
     const match = /^(.+)_(macro|weighted|micro)$/.exec(base);

@@ -1,6 +1,7 @@
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { parseCard } from '../../src/card/parse.js';
+import { metricKeyName } from '../../src/card/metric-names.js';
 import { renderCard } from '../../src/card/render.js';
 import type { ModelCard } from '../../src/card/schema.js';
 import { annotatePng } from '../../src/graphics/png-metadata.js';
@@ -95,6 +96,9 @@ describe('HTML rendering', () => {
     expect(grouped).toContain('<th scope="row">Accuracy</th><td class="num">0.985</td><td class="num">0.92–0.997</td>');
     // A mean without its std stays an ordinary metric.
     expect(grouped).toContain('<th scope="row">lonely_cv_mean</th><td class="num">0.5</td><td class="num"></td>');
+    // On its own (as the Hub's model-index lists it), a summary of a known metric reads as one.
+    expect(metricKeyName('f1_weighted_cv_std', 'en')).toBe('F1 (weighted) (cross-validation: std)');
+    expect(metricKeyName('accuracy_cv_mean', 'es')).toBe('Exactitud (validación cruzada: media)');
     expect(grouped).toContain('<thead><tr><th scope="col">Slice</th><th scope="col">F1</th><th scope="col">Precision</th></tr></thead>');
     expect(grouped).toContain('<tr><th scope="row">Adelie</th><td class="num">0.97<br><span class="ci">0.9–0.99</span></td><td class="num">0.96</td></tr>');
     expect(grouped).toContain('<tr><th scope="row">Gentoo</th><td class="num">0.95</td><td class="num"></td></tr>');
