@@ -91,6 +91,20 @@ describe('mlflow-mct predict', () => {
     expect(readdirSync(cwd).filter((file) => file.includes('bad-scored'))).toEqual([]);
   });
 
+  it('reads a JSON request of 150,000 rows, and refuses one larger than memory allows', () => {
+    const lines = Array.from({ length: 150_000 }, (_, i) => PENGUINS[i % PENGUINS.length]!);
+    writeFileSync(join(cwd, 'long.json'), JSON.stringify({ dataframe_split: { columns: HEADER, data: lines.map(parseRow) } }));
+    const result = run(['-m', modelDir, '-i', 'long.json', '-o', 'long-scored.csv', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toBe(150_000);
+    expect(readFileSync(join(cwd, 'long-scored.csv'), 'utf8').trim().split('\n')).toHaveLength(150_001);
+    // 19 MB of JSON needs some 150 MB of heap to parse and check; with 64 MB it is refused as it arrives.
+    writeFileSync(join(cwd, 'longer.json'), JSON.stringify({ dataframe_split: { columns: HEADER, data: [...lines, ...lines, ...lines].map(parseRow) } }));
+    const small = runCli(['predict', '-m', modelDir, '-i', 'longer.json', '-o', 'never.json'], { cwd, env: { NODE_OPTIONS: '--max-old-space-size=64' } });
+    expect([small.code, small.stderr.trim().split('\n')]).toEqual([2, [expect.stringMatching(/a JSON input is read whole.*-t csv/)]]);
+    expect(readdirSync(cwd).filter((file) => file.includes('never'))).toEqual([]);
+  });
+
   it('exits 2 with one line naming the problem, writing nothing', () => {
     const withoutMass = (line: string) => line.split(',').filter((_, c) => c !== HEADER.indexOf('body_mass_g')).join(',');
     writeFileSync(join(cwd, 'no-mass.csv'), `${withoutMass(HEADER.join(','))}\n${PENGUINS.slice(0, 2).map(withoutMass).join('\n')}\n`);

@@ -47,7 +47,8 @@ function fromSplit(split: unknown): ColumnTable {
   const { data } = split;
   if (!Array.isArray(data)) throw badRequest(`Invalid input. Dataframe split 'data' must be a list of rows.`);
   const rows = data.map((row) => (Array.isArray(row) ? row : [row]));
-  const width = Math.max(0, ...rows.map((row) => row.length));
+  // A loop, not Math.max(...): spreading a long request's rows overflows the call stack.
+  const width = rows.reduce((widest, row) => Math.max(widest, row.length), 0);
   const columns = split.columns === undefined ? Array.from({ length: width }, (_, i) => String(i)) : split.columns;
   if (!Array.isArray(columns)) throw badRequest(`Invalid input. Dataframe split 'columns' must be a list of column names.`);
   rows.forEach((row, index) => {
