@@ -28,7 +28,7 @@ export interface ClassIntervals {
   f1: Interval;
 }
 
-export const INTERVAL_LEVEL = 0.95;
+const INTERVAL_LEVEL = 0.95;
 const PRIOR = 0.5;
 
 export function classIntervals(confusion: ConfusionMatrix): ClassIntervals[] {
