@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { runPythonJson } from '../filestore/python.js';
-import { describeWithServer, server, serverAvailable, testClient, uniqueName } from '../harness/context.js';
+import { describeWithServer, server, testClient, uniqueName } from '../harness/context.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -116,7 +116,9 @@ describeWithServer('models: the registry lifecycle through the CLI', () => {
     expect(none.stdout).toContain('No registered models match');
   });
 
-  it.skipIf(serverAvailable && server().major < 3)('shows a LoggedModel by its models:/m-<id> URI, as card from-model takes it', async () => {
+  it('shows a LoggedModel by its models:/m-<id> URI, as card from-model takes it', async () => {
+    // MLflow 2 has no LoggedModels; the refusal it gets is in the next test.
+    if (server().major < 3) return;
     const client = testClient();
     let modelId: string;
     try {
