@@ -5,14 +5,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { RawColumn } from '../onnx/forest-graph.js';
 import type { TreeEnsembleSource } from '../onnx/tree-ensemble.js';
 import type { OnnxModelDescription, TensorSpec } from '../mlflow/onnx-model.js';
+import { packageVersion } from '../paths.js';
 import { CATEGORICAL_COLUMNS, REQUIRED_COLUMNS, TARGET_COLUMN } from '../train/data.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
 
 export const FOREST_FILE = 'forest.json';
 /** The flavor `serve` and `predict` load: the forest file and the raw input columns. */
@@ -68,7 +66,7 @@ export async function writePenguinModel(
     import('../onnx/forest-graph.js'),
     import('../mlflow/onnx-model.js'),
   ]);
-  const onnx = forestToOnnx(forest, { columns: PENGUIN_COLUMNS, graphName: 'penguins_random_forest', producerVersion: version });
+  const onnx = forestToOnnx(forest, { columns: PENGUIN_COLUMNS, graphName: 'penguins_random_forest', producerVersion: packageVersion });
   const described = await writeOnnxModel(dir, {
     onnx,
     inputs: PENGUIN_COLUMNS.map((column): TensorSpec => ({ name: column.name, dtype: column.kind === 'number' ? 'float64' : 'object', shape: [-1, 1] })),

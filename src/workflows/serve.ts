@@ -6,15 +6,13 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { RuntimeFailure } from '../errors.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import { createScoringServer, type ServableModel } from '../mlflow/scoring/server.js';
+import { packageVersion } from '../paths.js';
 import { loadServedModel } from './served-model.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
 
 export interface ServeRequest {
   location: string;
@@ -44,7 +42,7 @@ export function timestampedLine(line: string): string {
  * `onListening` with the URL once connections are accepted.
  */
 export async function listenAndServe(model: ServableModel, settings: Omit<ServeRequest, 'location' | 'workers'>, onListening: (url: string) => void): Promise<void> {
-  const server = createScoringServer({ model, version, maxBodyBytes: settings.maxBodyBytes, log: settings.log });
+  const server = createScoringServer({ model, version: packageVersion, maxBodyBytes: settings.maxBodyBytes, log: settings.log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
