@@ -13,7 +13,7 @@ import { alreadyExists, invalid, notFound } from './errors.js';
 import { DEFAULT_EXPERIMENT_ID, EXPERIMENT_FOLDERS, META, TRASH, fileUriOf, keyPath } from './layout.js';
 import { listDirectories, optionalNumber, readMetaFile, readValues } from './read.js';
 import type { LocalStoreRoot } from './root.js';
-import { searchEntities, type FieldReader } from './search.js';
+import { attributesAndTags, searchEntities } from './search.js';
 import { dumpMeta, type Meta } from './yaml.js';
 
 export const DEFAULT_MAX_RESULTS = 1000;
@@ -110,17 +110,12 @@ export class FileExperimentStore {
   }
 
   async searchExperiments(request: SearchExperimentsRequest): Promise<Page<Experiment>> {
-    const read: FieldReader<Experiment> = (experiment, kind, key) => {
-      if (kind === 'tag') return experiment.tags[key];
-      if (kind !== 'attribute') return undefined;
-      const attributes: Record<string, string | number | undefined> = {
-        name: experiment.name,
-        experiment_id: experiment.experimentId,
-        creation_time: experiment.creationTime,
-        last_update_time: experiment.lastUpdateTime,
-      };
-      return attributes[key];
-    };
+    const read = attributesAndTags<Experiment>((experiment) => ({
+      name: experiment.name,
+      experiment_id: experiment.experimentId,
+      creation_time: experiment.creationTime,
+      last_update_time: experiment.lastUpdateTime,
+    }));
     const inView = (await this.allExperiments()).filter((experiment) => viewIncludes(request.viewType, experiment.lifecycleStage));
     return searchEntities(inView, read, {
       filter: request.filter,

@@ -16,7 +16,7 @@ import { alreadyExists, invalid, notFound } from './errors.js';
 import { META, REGISTRY, keyPath } from './layout.js';
 import { listDirectories, optionalNumber, optionalString, readMetaFile, readText, readValues } from './read.js';
 import type { LocalStoreRoot } from './root.js';
-import { searchEntities, type FieldReader } from './search.js';
+import { attributesAndTags, searchEntities } from './search.js';
 import { dumpMeta, type Meta } from './yaml.js';
 
 export const DELETED_STAGE = 'Deleted_Internal';
@@ -159,16 +159,11 @@ export class FileRegisteredModelStore {
       const meta = await readMetaFile(dir);
       if (meta !== undefined) models.push(await this.readModel(dir, meta as Meta));
     }
-    const read: FieldReader<RegisteredModel> = (model, kind, key) => {
-      if (kind === 'tag') return model.tags[key];
-      if (kind !== 'attribute') return undefined;
-      const attributes: Record<string, string | number | undefined> = {
-        name: model.name,
-        creation_timestamp: model.creationTimestamp,
-        last_updated_timestamp: model.lastUpdatedTimestamp,
-      };
-      return attributes[key];
-    };
+    const read = attributesAndTags<RegisteredModel>((model) => ({
+      name: model.name,
+      creation_timestamp: model.creationTimestamp,
+      last_updated_timestamp: model.lastUpdatedTimestamp,
+    }));
     return searchEntities(models, read, {
       filter: request.filter,
       orderBy: [...(request.orderBy ?? []), 'name ASC'],

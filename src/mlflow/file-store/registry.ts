@@ -15,7 +15,7 @@ import { invalid, notFound } from './errors.js';
 import { META, REGISTRY, keyPath } from './layout.js';
 import { listDirectories, readMetaFile, readText, readValues } from './read.js';
 import { canonicalStage, DELETED_STAGE, FileRegisteredModelStore, STAGES } from './registered-models.js';
-import { searchEntities, type FieldReader } from './search.js';
+import { attributesAndTags, searchEntities } from './search.js';
 import { dumpMeta, type Meta } from './yaml.js';
 
 /** Model versions and aliases; registered models themselves are in `registered-models.ts`. */
@@ -88,20 +88,15 @@ export class FileRegistryStore extends FileRegisteredModelStore implements Regis
     await this.store.ensureReady();
     const versions: ModelVersion[] = [];
     for (const name of await listDirectories(join(this.root, REGISTRY))) versions.push(...(await this.versionsOf(join(this.root, REGISTRY, name))));
-    const read: FieldReader<ModelVersion> = (version, kind, key) => {
-      if (kind === 'tag') return version.tags[key];
-      if (kind !== 'attribute') return undefined;
-      const attributes: Record<string, string | number | undefined> = {
-        name: version.name,
-        version_number: Number(version.version),
-        run_id: version.runId,
-        source_path: version.source,
-        current_stage: version.currentStage,
-        creation_timestamp: version.creationTimestamp,
-        last_updated_timestamp: version.lastUpdatedTimestamp,
-      };
-      return attributes[key];
-    };
+    const read = attributesAndTags<ModelVersion>((version) => ({
+      name: version.name,
+      version_number: Number(version.version),
+      run_id: version.runId,
+      source_path: version.source,
+      current_stage: version.currentStage,
+      creation_timestamp: version.creationTimestamp,
+      last_updated_timestamp: version.lastUpdatedTimestamp,
+    }));
     return searchEntities(versions, read, {
       filter: request.filter,
       orderBy: request.orderBy?.length ? request.orderBy : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'],

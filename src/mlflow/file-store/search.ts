@@ -14,6 +14,13 @@ export type FieldValue = string | number | undefined | Array<string | number>;
 /** Reads one field of an entity; `dataset` fields may have several values. */
 export type FieldReader<T> = (entity: T, kind: FieldKind, key: string) => FieldValue;
 
+/** The reader of an entity searched by its attributes and tags only (experiments, registered models, versions). */
+export function attributesAndTags<T extends { tags: Readonly<Record<string, string>> }>(
+  attributes: (entity: T) => Record<string, string | number | undefined>,
+): FieldReader<T> {
+  return (entity, kind, key) => (kind === 'tag' ? entity.tags[key] : kind === 'attribute' ? attributes(entity)[key] : undefined);
+}
+
 interface Comparison {
   kind: FieldKind;
   key: string;
