@@ -62,8 +62,8 @@ const cold = {
   nodeStart: { label: 'node -e ""', command: node, args: ['-e', ''] },
   cliLoad: { label: 'mlflow-mct --version', command: node, args: [CLI, '--version'] },
   cliHelp: { label: 'mlflow-mct --help', command: node, args: [CLI, '--help'] },
-  ours: { label: 'train-penguins --dry-run', command: node, args: [CLI, 'train-penguins', '--dry-run', '--json'], json: true },
-  oursNoEvaluate: { label: 'train-penguins --dry-run --no-evaluate', command: node, args: [CLI, 'train-penguins', '--dry-run', '--no-evaluate', '--json'], json: true },
+  ours: { label: 'train-penguins --dry-run', command: node, args: [CLI, 'train-penguins', '--dry-run', '--force', '--json'], json: true },
+  oursNoEvaluate: { label: 'train-penguins --dry-run --no-evaluate', command: node, args: [CLI, 'train-penguins', '--dry-run', '--no-evaluate', '--force', '--json'], json: true },
 };
 if (benchPython) {
   const recipe = join(root, 'bench', 'seed_recipe.py');
