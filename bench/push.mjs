@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlflowClient } from '../dist/mlflow/client.js';
@@ -13,20 +12,11 @@ import { loadMlflowConfig } from '../dist/mlflow/config.js';
 import { createStore } from '../dist/mlflow/create-store.js';
 import { FileStore } from '../dist/mlflow/file-store/index.js';
 import { pushLocalStore } from '../dist/mlflow/push/index.js';
+import { freePort } from './harness.mjs';
 
 const POINTS = Number(process.argv[2] ?? 100_000);
 const KEYS = 10;
 const MLFLOW = new URL('../.venv-mlflow-3.17.2/bin/mlflow', import.meta.url).pathname;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(dir) {
   const port = await freePort();

@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from './harness.mjs';
 import { CLI, cpuSeconds, fail, loadAverage, penguinRows, printTable, pythonMlflow, trackPeakMemory, trainModel } from './scoring-common.mjs';
 
 const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, clients: { type: 'string', default: '8' } } });
@@ -24,16 +24,6 @@ const CLIENTS = Number(flags.clients);
 const GOAL = 5;
 /** One worker per core for ours; Python's server runs onnxruntime, which scores on every core from its one worker. */
 const WORKERS = availableParallelism();
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A `dataframe_split` request of `count` penguins. */
 function body(count) {
