@@ -35,7 +35,7 @@ export function generatedModule() {
     '',
     "import type { TemplateSpecification } from 'handlebars';",
     '',
-    'export const TEMPLATE_SPECS: Record<string, TemplateSpecification> = {',
+    `export const TEMPLATE_SPECS: Record<${Object.keys(TEMPLATES).map((kind) => `'${kind}'`).join(' | ')}, TemplateSpecification> = {`,
     ...entries,
     '};',
     '',

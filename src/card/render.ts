@@ -38,17 +38,13 @@ const runtime = createRequire(import.meta.url)('handlebars/runtime') as typeof H
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-type TemplateKind = 'html' | 'md' | 'hub';
-
 /** The templates come precompiled from templates/*.hbs (scripts/precompile-templates.mjs). */
-function template(kind: TemplateKind): Handlebars.TemplateDelegate {
+function template(kind: keyof typeof TEMPLATE_SPECS): Handlebars.TemplateDelegate {
   let delegate = compiled.get(kind);
   if (!delegate) {
-    const spec = TEMPLATE_SPECS[kind];
-    if (!spec) throw new Error(`no precompiled ${kind} card template: run \`npm run build\``);
     const handlebars = runtime.create();
     if (kind === 'html') registerHtmlHelpers(handlebars);
-    delegate = handlebars.template(spec);
+    delegate = handlebars.template(TEMPLATE_SPECS[kind]);
     compiled.set(kind, delegate);
   }
   return delegate;

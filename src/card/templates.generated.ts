@@ -4,7 +4,7 @@
 
 import type { TemplateSpecification } from 'handlebars';
 
-export const TEMPLATE_SPECS: Record<string, TemplateSpecification> = {
+export const TEMPLATE_SPECS: Record<'html' | 'md' | 'hub', TemplateSpecification> = {
   /** templates/html/model-card.html.hbs */
   html: {"0":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {

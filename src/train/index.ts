@@ -84,6 +84,8 @@ export interface Baseline {
 
 export interface TrainingResult {
   data: DataSummary;
+  /** The rows as read (kept rows in file order), for callers that need them again without reading the file twice. */
+  dataset: PenguinDataset;
   split: SplitSummary;
   /** The hyperparameters the forest was trained with (defaults resolved). */
   hyperparameters: ForestHyperparameters;
@@ -160,6 +162,7 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
       data.sha256 === CANONICAL_SHA256 && splitOptions.testSize === 0.2 && splitOptions.seed === 42 && !splitOptions.stratify;
     return {
       data: summarizeData(data, train.y, test.y),
+      dataset: data,
       split: {
         method: splitOptions.stratify ? 'stratified' : 'shuffle',
         testSize: splitOptions.testSize,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DATASET_CONTEXT_TAG } from '../mlflow/tags.js';
 import type { DatasetInput } from '../mlflow/types.js';
-import { loadPenguins, TARGET_COLUMN } from '../train/data.js';
+import { TARGET_COLUMN } from '../train/data.js';
 import type { TrainingResult } from '../train/index.js';
 import { PENGUIN_COLUMNS, penguinRecords, type PenguinRecord } from './penguin-model.js';
 
@@ -21,9 +21,9 @@ export interface PenguinSplitRows {
   test: LabeledPenguins;
 }
 
-/** Reads the training file again and takes the rows of the run's split (training rows in file order, test rows in split order). */
-export async function splitRows(result: TrainingResult): Promise<PenguinSplitRows> {
-  const data = await loadPenguins(result.data.source);
+/** The rows of the run's split as CSV records (training rows in file order, test rows in split order). */
+export function splitRows(result: TrainingResult): PenguinSplitRows {
+  const data = result.dataset;
   const records = penguinRecords(data.X, data.featureNames);
   const positionOf = new Map(data.rowIndices.map((rowIndex, position) => [rowIndex, position]));
   const test = result.split.testRowIndices.map((rowIndex) => positionOf.get(rowIndex)!);

@@ -119,7 +119,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
   const startTime = Date.now();
   const commit = gitCommit(process.cwd());
   const result = await trainAndEvaluate(request.train, request.onProgress);
-  const rows = await splitRows(result);
+  const rows = splitRows(result);
   const evaluation = evaluatePenguinModel(result, rows.test);
   const content = penguinRunContent(
     result,
@@ -133,7 +133,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
 
 interface Computed {
   result: TrainingResult;
-  rows: Awaited<ReturnType<typeof splitRows>>;
+  rows: ReturnType<typeof splitRows>;
   content: PenguinRunContent;
   charts: NamedChart[];
   evaluation: ClassifierEvaluation;
@@ -257,7 +257,7 @@ export async function trainPenguins(request: TrainPenguinsRequest, recording?: R
   }
   const commit = gitCommit(process.cwd());
   const result = await trainAndEvaluate(request.train, request.onProgress);
-  const rows = await splitRows(result);
+  const rows = splitRows(result);
   const content = penguinRunContent(
     result,
     { modelVersion: request.modelVersion, userTags: request.userTags, commit: await commit },
