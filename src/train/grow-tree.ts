@@ -67,6 +67,9 @@ interface Scratch {
   binRows: Int32Array;
   leftWeights: Float64Array;
   bestLeft: Float64Array;
+  nodeWeights: Float64Array;
+  /** The best split found at a node: its bin, then its threshold. */
+  bestSplit: Float64Array;
   /** Pending nodes, depth-first: range, depth, parent link, and class weights (`classCount` each). */
   stackStart: Int32Array;
   stackEnd: Int32Array;
@@ -77,8 +80,13 @@ interface Scratch {
 
 let cached: Scratch | undefined;
 
+/**
+ * The grower's working memory for a tree over `rows` rows, reused while the shape allows: a
+ * larger one serves smaller data (cross-validation folds differ by a row), so it is not
+ * reallocated fold after fold.
+ */
 function scratchFor(rows: number, features: number, classCount: number): Scratch {
-  if (cached && cached.rows === rows && cached.features === features && cached.classCount === classCount) return cached;
+  if (cached && cached.rows >= rows && cached.features === features && cached.classCount === classCount) return cached;
   // A tree over at most `rows` distinct rows has at most 2 * rows - 1 nodes; the stack holds at most one pending node per level.
   const capacity = Math.max(1, 2 * rows);
   cached = {
@@ -100,6 +108,8 @@ function scratchFor(rows: number, features: number, classCount: number): Scratch
     binRows: new Int32Array(MAX_BINS),
     leftWeights: new Float64Array(classCount),
     bestLeft: new Float64Array(classCount),
+    nodeWeights: new Float64Array(classCount),
+    bestSplit: new Float64Array(2),
     stackStart: new Int32Array(capacity),
     stackEnd: new Int32Array(capacity),
     stackDepth: new Int32Array(capacity),
@@ -124,24 +134,56 @@ export function drawBootstrap(weights: Uint32Array, seed: number, bootstrap: boo
   bootstrapStream.reseed(seed).countDraws(weights);
 }
 
-export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSettings): GrownTree {
-  const { rows: n, features: d, classCount: K, codes, labels } = data;
-  const scratch = scratchFor(n, d, K);
-  const { weights, samples, sampleLabels, sampleWeights, feature, threshold, left, right, value, splitCode, order, histogram, binRows, leftWeights, bestLeft } = scratch;
-  const { stackStart, stackEnd, stackDepth, stackParent, stackWeights } = scratch;
-  drawBootstrap(weights, task.seed, settings.bootstrap);
-  const rng = new XorShift(task.seed ^ 0x5bd1e995);
+/*
+ * The grower is split into small functions on purpose: V8 optimizes a small hot function within
+ * the first trees of a process, where one large function ran unoptimized (boxing every double it
+ * touched) for most of a cold `train-penguins` run while its optimized code compiled.
+ */
 
-  let sampleCount = 0;
-  for (let i = 0; i < n; i++) {
-    if (weights[i] === 0) continue;
-    samples[sampleCount] = i;
-    sampleLabels[sampleCount] = labels[i]!;
-    sampleWeights[sampleCount++] = weights[i]!;
-  }
-  for (let f = 0; f < d; f++) order[f] = f;
+export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSettings): GrownTree {
+  const { rows: n, features: d, classCount: K } = data;
+  const scratch = scratchFor(n, d, K);
+  const weights = scratch.weights.subarray(0, n);
+  drawBootstrap(weights, task.seed, settings.bootstrap);
+  const sampleCount = gatherSamples(data.labels, weights, scratch.samples, scratch.sampleLabels, scratch.sampleWeights);
   const importance = new Float64Array(d);
-  const nodeWeights = new Float64Array(K);
+  const nodes = growNodes(data, scratch, settings, new XorShift(task.seed ^ 0x5bd1e995), sampleCount, importance);
+
+  const { feature, threshold, left, right, value, splitCode } = scratch;
+  const tree: FlatTree = {
+    feature: feature.slice(0, nodes),
+    threshold: threshold.slice(0, nodes),
+    left: left.slice(0, nodes),
+    right: right.slice(0, nodes),
+    value: value.slice(0, nodes * K),
+  };
+  const totalImportance = sum(importance, 0, d);
+  return {
+    index: task.index,
+    tree,
+    importance: totalImportance > 0 ? importance.map((v) => v / totalImportance) : null,
+    outOfBag: settings.outOfBag ? outOfBagProbabilities(data, weights, tree, splitCode.subarray(0, nodes)) : { rows: new Int32Array(0), probabilities: new Float64Array(0) },
+  };
+}
+
+/** The rows in the bootstrap sample, each once, with its label and how many times it was drawn; returns their count. */
+function gatherSamples(labels: Uint16Array, weights: Uint32Array, samples: Int32Array, sampleLabels: Uint16Array, sampleWeights: Uint32Array): number {
+  let count = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i] === 0) continue;
+    samples[count] = i;
+    sampleLabels[count] = labels[i]!;
+    sampleWeights[count++] = weights[i]!;
+  }
+  return count;
+}
+
+/** Grows the nodes depth-first into the scratch arrays; returns how many there are. */
+function growNodes(data: TrainingMatrix, scratch: Scratch, settings: TreeSettings, rng: XorShift, sampleCount: number, importance: Float64Array): number {
+  const { rows: n, features: d, classCount: K, codes } = data;
+  const { samples, sampleLabels, sampleWeights, feature, threshold, left, right, value, splitCode, order, bestLeft, nodeWeights, bestSplit } = scratch;
+  const { stackStart, stackEnd, stackDepth, stackParent, stackWeights } = scratch;
+  for (let f = 0; f < d; f++) order[f] = f;
   let nodes = 0;
 
   stackStart[0] = 0;
@@ -169,103 +211,27 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
     left[id] = LEAF;
     right[id] = LEAF;
     value.set(nodeWeights, id * K);
-    const nodeTotal = sum(nodeWeights);
-    const nodeImpurity = gini(nodeWeights, nodeTotal);
+    const nodeTotal = sum(nodeWeights, 0, K);
+    const nodeImpurity = gini(nodeWeights, 0, K, nodeTotal);
     const nodeRows = end - start;
     if (depth >= settings.maxDepth || nodeRows < settings.minSamplesSplit || nodeRows < 2 * settings.minSamplesLeaf || nodeImpurity <= PURE) continue;
 
-    let bestProxy = -Infinity;
-    let bestFeature = -1;
-    let bestBin = -1;
-    let bestThreshold = 0;
-    let found = 0;
-    for (let i = 0; i < d && found < settings.maxFeatures; i++) {
-      const j = i + rng.below(d - i);
-      const f = order[j]!;
-      order[j] = order[i]!;
-      order[i] = f;
-
-      const column = f * n;
-      let lowBin = MAX_BINS;
-      let highBin = -1;
-      for (let r = start; r < end; r++) {
-        const bin = codes[column + samples[r]!]!;
-        histogram[bin * K + sampleLabels[r]!]! += sampleWeights[r]!;
-        binRows[bin]! += 1;
-        if (bin < lowBin) lowBin = bin;
-        if (bin > highBin) highBin = bin;
-      }
-      if (lowBin === highBin) {
-        clear(histogram, binRows, lowBin, highBin, K);
-        continue; // a constant feature does not count towards maxFeatures, as in scikit-learn
-      }
-      found++;
-
-      leftWeights.fill(0);
-      let leftTotal = 0;
-      let leftRows = 0;
-      let improved = false;
-      for (let bin = lowBin; bin < highBin; bin++) {
-        if (binRows[bin] === 0) continue;
-        for (let k = 0; k < K; k++) {
-          const w = histogram[bin * K + k]!;
-          leftWeights[k]! += w;
-          leftTotal += w;
-        }
-        leftRows += binRows[bin]!;
-        if (leftRows < settings.minSamplesLeaf || nodeRows - leftRows < settings.minSamplesLeaf) continue;
-        const rightTotal = nodeTotal - leftTotal;
-        let leftSquares = 0;
-        let rightSquares = 0;
-        for (let k = 0; k < K; k++) {
-          const l = leftWeights[k]!;
-          const r = nodeWeights[k]! - l;
-          leftSquares += l * l;
-          rightSquares += r * r;
-        }
-        // scikit-learn's Gini proxy: the split maximizing it minimizes the children's weighted impurity.
-        const proxy = leftSquares / leftTotal + rightSquares / rightTotal;
-        if (proxy > bestProxy) {
-          bestProxy = proxy;
-          bestFeature = f;
-          bestBin = bin;
-          bestLeft.set(leftWeights);
-          improved = true;
-        }
-      }
-      if (improved) {
-        let next = bestBin + 1;
-        while (binRows[next] === 0) next++;
-        bestThreshold = splitThreshold(data.binValues[f]!, data.exact[f]!, bestBin, next);
-      }
-      clear(histogram, binRows, lowBin, highBin, K);
-    }
+    const bestFeature = findSplit(data, scratch, settings, rng, start, end, nodeTotal);
     if (bestFeature < 0) continue;
+    const bestBin = bestSplit[0]!;
 
-    const leftTotal = sum(bestLeft);
+    const leftTotal = sum(bestLeft, 0, K);
     const rightTotal = nodeTotal - leftTotal;
     // The right child's weights go on the stack first, so the left child is grown first.
     for (let k = 0; k < K; k++) stackWeights[top * K + k] = nodeWeights[k]! - bestLeft[k]!;
-    const rightImpurity = gini(stackWeights.subarray(top * K, (top + 1) * K), rightTotal);
-    importance[bestFeature]! += nodeTotal * nodeImpurity - leftTotal * gini(bestLeft, leftTotal) - rightTotal * rightImpurity;
+    const rightImpurity = gini(stackWeights, top * K, K, rightTotal);
+    importance[bestFeature]! += nodeTotal * nodeImpurity - leftTotal * gini(bestLeft, 0, K, leftTotal) - rightTotal * rightImpurity;
 
-    // Partition the node's rows in place: codes <= bestBin first.
-    const column = bestFeature * n;
-    let low = start;
-    let high = end - 1;
-    while (low <= high) {
-      if (codes[column + samples[low]!]! <= bestBin) low++;
-      else {
-        swap(samples, low, high);
-        swap(sampleLabels, low, high);
-        swap(sampleWeights, low, high);
-        high--;
-      }
-    }
+    const low = partition(codes, bestFeature * n, bestBin, samples, sampleLabels, sampleWeights, start, end);
     feature[id] = bestFeature;
-    threshold[id] = bestThreshold;
+    threshold[id] = bestSplit[1]!;
     // The code every training row on the left side has, for walking the tree on codes (out-of-bag rows).
-    splitCode[id] = lastAtMost(data.binValues[bestFeature]!, bestThreshold);
+    splitCode[id] = lastAtMost(data.binValues[bestFeature]!, bestSplit[1]!);
     stackStart[top] = low;
     stackEnd[top] = end;
     stackDepth[top] = depth + 1;
@@ -278,21 +244,127 @@ export function growTree(data: TrainingMatrix, task: TreeTask, settings: TreeSet
     stackWeights.set(bestLeft, top * K);
     top++;
   }
+  return nodes;
+}
 
-  const tree: FlatTree = {
-    feature: feature.slice(0, nodes),
-    threshold: threshold.slice(0, nodes),
-    left: left.slice(0, nodes),
-    right: right.slice(0, nodes),
-    value: value.slice(0, nodes * K),
-  };
-  const totalImportance = sum(importance);
-  return {
-    index: task.index,
-    tree,
-    importance: totalImportance > 0 ? importance.map((v) => v / totalImportance) : null,
-    outOfBag: settings.outOfBag ? outOfBagProbabilities(data, weights, tree, splitCode.subarray(0, nodes)) : { rows: new Int32Array(0), probabilities: new Float64Array(0) },
-  };
+/**
+ * The best Gini split of the node's rows `[start, end)` over a fresh draw of `maxFeatures`
+ * features: returns the feature (-1 when no split is allowed) and leaves its bin and threshold in
+ * `scratch.bestSplit` and its left child's class weights in `scratch.bestLeft`.
+ */
+function findSplit(data: TrainingMatrix, scratch: Scratch, settings: TreeSettings, rng: XorShift, start: number, end: number, nodeTotal: number): number {
+  const { rows: n, features: d, classCount: K, codes } = data;
+  const { samples, sampleLabels, sampleWeights, order, histogram, binRows, bestSplit } = scratch;
+  let bestProxy = -Infinity;
+  let bestFeature = -1;
+  let found = 0;
+  for (let i = 0; i < d && found < settings.maxFeatures; i++) {
+    const j = i + rng.below(d - i);
+    const f = order[j]!;
+    order[j] = order[i]!;
+    order[i] = f;
+
+    const bounds = fillHistogram(codes, f * n, samples, sampleLabels, sampleWeights, start, end, histogram, binRows, K);
+    const lowBin = bounds & 0xffff;
+    const highBin = bounds >>> 16;
+    if (lowBin === highBin) {
+      clear(histogram, binRows, lowBin, highBin, K);
+      continue; // a constant feature does not count towards maxFeatures, as in scikit-learn
+    }
+    found++;
+    const proxy = sweepBins(scratch, lowBin, highBin, end - start, nodeTotal, settings.minSamplesLeaf, bestProxy);
+    if (proxy > bestProxy) {
+      bestProxy = proxy;
+      bestFeature = f;
+      const bestBin = bestSplit[0]!;
+      let next = bestBin + 1;
+      while (binRows[next] === 0) next++;
+      bestSplit[1] = splitThreshold(data.binValues[f]!, data.exact[f]!, bestBin, next);
+    }
+    clear(histogram, binRows, lowBin, highBin, K);
+  }
+  return bestFeature;
+}
+
+/** Counts the node's class weights and rows per bin of one feature; returns its lowest and highest bin, packed as `low | high << 16`. */
+function fillHistogram(
+  codes: Uint8Array,
+  column: number,
+  samples: Int32Array,
+  sampleLabels: Uint16Array,
+  sampleWeights: Uint32Array,
+  start: number,
+  end: number,
+  histogram: Float64Array,
+  binRows: Int32Array,
+  K: number,
+): number {
+  let lowBin = MAX_BINS;
+  let highBin = 0;
+  for (let r = start; r < end; r++) {
+    const bin = codes[column + samples[r]!]!;
+    histogram[bin * K + sampleLabels[r]!]! += sampleWeights[r]!;
+    binRows[bin]! += 1;
+    if (bin < lowBin) lowBin = bin;
+    if (bin > highBin) highBin = bin;
+  }
+  return lowBin | (highBin << 16);
+}
+
+/**
+ * Sweeps the feature's bins left to right, scoring each threshold by scikit-learn's Gini proxy
+ * (the split maximizing it minimizes the children's weighted impurity). Returns the best proxy
+ * found or `bestProxy` when none beats it; on a better one, its bin goes to `scratch.bestSplit[0]`
+ * and its left class weights to `scratch.bestLeft`.
+ */
+function sweepBins(scratch: Scratch, lowBin: number, highBin: number, nodeRows: number, nodeTotal: number, minSamplesLeaf: number, bestProxy: number): number {
+  const { classCount: K, histogram, binRows, leftWeights, nodeWeights, bestLeft, bestSplit } = scratch;
+  leftWeights.fill(0);
+  let best = bestProxy;
+  let leftTotal = 0;
+  let leftRows = 0;
+  for (let bin = lowBin; bin < highBin; bin++) {
+    if (binRows[bin] === 0) continue;
+    for (let k = 0; k < K; k++) {
+      const w = histogram[bin * K + k]!;
+      leftWeights[k]! += w;
+      leftTotal += w;
+    }
+    leftRows += binRows[bin]!;
+    if (leftRows < minSamplesLeaf || nodeRows - leftRows < minSamplesLeaf) continue;
+    const rightTotal = nodeTotal - leftTotal;
+    let leftSquares = 0;
+    let rightSquares = 0;
+    for (let k = 0; k < K; k++) {
+      const l = leftWeights[k]!;
+      const r = nodeWeights[k]! - l;
+      leftSquares += l * l;
+      rightSquares += r * r;
+    }
+    const proxy = leftSquares / leftTotal + rightSquares / rightTotal;
+    if (proxy > best) {
+      best = proxy;
+      bestSplit[0] = bin;
+      bestLeft.set(leftWeights);
+    }
+  }
+  return best;
+}
+
+/** Partitions the node's rows in place, codes `<= bin` first; returns where the right side starts. */
+function partition(codes: Uint8Array, column: number, bin: number, samples: Int32Array, sampleLabels: Uint16Array, sampleWeights: Uint32Array, start: number, end: number): number {
+  let low = start;
+  let high = end - 1;
+  while (low <= high) {
+    if (codes[column + samples[low]!]! <= bin) low++;
+    else {
+      swap(samples, low, high);
+      swap(sampleLabels, low, high);
+      swap(sampleWeights, low, high);
+      high--;
+    }
+  }
+  return low;
 }
 
 /**
@@ -338,16 +410,17 @@ function clear(histogram: Float64Array, binRows: Int32Array, low: number, high: 
   binRows.fill(0, low, high + 1);
 }
 
-function sum(values: Float64Array): number {
+function sum(values: Float64Array, offset: number, length: number): number {
   let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
+  for (let i = offset; i < offset + length; i++) total += values[i]!;
   return total;
 }
 
-function gini(weights: Float64Array, total: number): number {
+/** Gini impurity of the class weights `values[offset .. offset + K)`, which sum to `total`. */
+function gini(values: Float64Array, offset: number, K: number, total: number): number {
   if (total <= 0) return 0;
   let squares = 0;
-  for (let k = 0; k < weights.length; k++) squares += weights[k]! * weights[k]!;
+  for (let k = offset; k < offset + K; k++) squares += values[k]! * values[k]!;
   return 1 - squares / (total * total);
 }
 
