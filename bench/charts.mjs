@@ -101,12 +101,12 @@ console.log(`load average ${(await import('node:os')).loadavg()[0].toFixed(1)} o
 
 // The charts of a real run, next to its training time.
 const { trainAndEvaluate } = await import('../dist/train/index.js');
-const { penguinCharts } = await import('../dist/card/presets/penguin-graphics.js');
+const { startPenguinCharts } = await import('../dist/card/presets/penguin-graphics.js');
 const result = await trainAndEvaluate();
 const times = [];
 for (let i = 0; i < 5; i += 1) {
   start = performance.now();
-  await penguinCharts(result, 'en');
+  await startPenguinCharts(result, 'en').finish(result);
   times.push(performance.now() - start);
 }
 const charted = median(times);

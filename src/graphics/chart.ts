@@ -4,8 +4,9 @@
  * PNG, and stores the description and the table inside the PNG.
  */
 
-import { annotatePng } from './png-metadata.js';
-import { PIXEL_RATIO, svgToPng } from './rasterize.js';
+import { encodeRgbaPng } from './png.js';
+import { pngAnnotationChunks } from './png-metadata.js';
+import { PIXEL_RATIO, rasterize } from './rasterize.js';
 
 export interface ChartTable {
   /** Column headings; the first column holds the row headings. */
@@ -28,5 +29,6 @@ export interface Chart {
 
 /** The chart as PNG at twice its CSS size, with its description and table embedded. */
 export async function chartPng(chart: Chart): Promise<Buffer> {
-  return annotatePng(await svgToPng(chart.svg), { description: chart.description, table: chart.table, language: chart.lang, pixelRatio: PIXEL_RATIO });
+  const image = await rasterize(chart.svg, PIXEL_RATIO);
+  return encodeRgbaPng(image.pixels, image.width, image.height, pngAnnotationChunks({ description: chart.description, table: chart.table, language: chart.lang, pixelRatio: PIXEL_RATIO }));
 }

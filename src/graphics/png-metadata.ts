@@ -8,8 +8,8 @@
  */
 
 import { deflateSync, inflateSync } from 'node:zlib';
+import { PNG_SIGNATURE, pngChunk } from './png.js';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** 96 dots per inch, the CSS pixel, in pixels per metre. */
 const CSS_PIXELS_PER_METRE = 3780;
 /** Text chunks larger than this are ignored when reading a card's image. */
@@ -18,35 +18,10 @@ const MAX_TEXT_BYTES = 256 * 1024;
 export const DESCRIPTION_KEYWORD = 'Description';
 export const TABLE_KEYWORD = 'mlflow-mct.table';
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n += 1) {
-    let c = n;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
 /** An `iTXt` chunk: UTF-8 text, deflated when `compress`, tagged with its language. */
 function internationalText(keyword: string, text: string, language: string, compress: boolean): Buffer {
   const body = Buffer.from(text, 'utf8');
-  return chunk(
+  return pngChunk(
     'iTXt',
     Buffer.concat([
       Buffer.from(`${keyword}\0`, 'latin1'),
@@ -63,7 +38,7 @@ function physicalDimensions(pixelRatio: number): Buffer {
   data.writeUInt32BE(perMetre, 0);
   data.writeUInt32BE(perMetre, 4);
   data[8] = 1; // unit: metre
-  return chunk('pHYs', data);
+  return pngChunk('pHYs', data);
 }
 
 export interface PngAnnotation {
@@ -75,20 +50,13 @@ export interface PngAnnotation {
   pixelRatio: number;
 }
 
-/** The PNG with its density and texts added after the header (existing pHYs and text chunks are replaced). */
-export function annotatePng(png: Buffer, annotation: PngAnnotation): Buffer {
-  const chunks = readChunks(png);
-  const header = chunks.find((entry) => entry.type === 'IHDR');
-  if (!header) throw new Error('not a PNG: no IHDR chunk');
-  const kept = chunks.filter((entry) => !['IHDR', 'pHYs', 'iTXt', 'tEXt', 'zTXt'].includes(entry.type));
-  return Buffer.concat([
-    SIGNATURE,
-    png.subarray(header.start, header.end),
+/** The chunks that carry an annotation: density, description, then the data table (deflated). */
+export function pngAnnotationChunks(annotation: PngAnnotation): Buffer[] {
+  return [
     physicalDimensions(annotation.pixelRatio),
     internationalText(DESCRIPTION_KEYWORD, annotation.description, annotation.language, false),
     internationalText(TABLE_KEYWORD, JSON.stringify(annotation.table), annotation.language, true),
-    ...kept.map((entry) => png.subarray(entry.start, entry.end)),
-  ]);
+  ];
 }
 
 export interface PngInfo {
@@ -154,7 +122,7 @@ interface Chunk {
 }
 
 function readChunks(png: Buffer): Chunk[] {
-  if (png.length < 8 || !png.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG signature');
+  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not a PNG signature');
   const chunks: Chunk[] = [];
   let offset = 8;
   while (offset + 12 <= png.length) {

@@ -1,5 +1,5 @@
 /**
- * SVG to PNG with resvg (@resvg/resvg-js, a Rust renderer shipped as a prebuilt Node addon).
+ * SVG to pixels with resvg (@resvg/resvg-js, a Rust renderer shipped as a prebuilt Node addon).
  * Measured before choosing: ~20 ms to load, then ~30 ms a chart at 2x; vega + vega-lite cost
  * ~250 ms of loading alone, and resvg's WebAssembly build renders ~5x slower.
  *
@@ -23,15 +23,23 @@ function renderer(): ResvgModule {
   return resvg;
 }
 
+/** An image as 8-bit RGBA pixels, row by row. */
+export interface RgbaImage {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+}
+
 /**
  * Renders on libuv's thread pool, so the charts of a card are drawn side by side on the cores
- * there are, and the calling thread stays free meanwhile.
+ * there are, and the calling thread stays free meanwhile. The pixels are opaque: the background
+ * is white.
  */
-export async function svgToPng(svg: string, pixelRatio: number = PIXEL_RATIO): Promise<Buffer> {
+export async function rasterize(svg: string, pixelRatio: number): Promise<RgbaImage> {
   const image = await renderer().renderAsync(svg, {
     fitTo: { mode: 'zoom', value: pixelRatio },
     background: '#ffffff',
     font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
-  return image.asPng();
+  return { pixels: image.pixels, width: image.width, height: image.height };
 }

@@ -121,12 +121,21 @@ export const SEED_RECIPE_BASELINE: Baseline = {
   crossValidationScheme: 'RepeatedStratifiedKFold(n_splits=5, n_repeats=3, random_state=42) over 333 rows',
 };
 
+/** Loads, splits, trains and tests, then cross-validates: `trainAndTest` followed by `crossValidateTrained`. */
 export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: ProgressListener): Promise<TrainingResult> {
+  return crossValidateTrained(await trainAndTest(options, onProgress), options, onProgress);
+}
+
+/**
+ * Loads the data, splits it, trains the forest and tests it: a result whose `crossValidation` is
+ * still `null`. A caller can start on what needs only the trained model (its charts, say) before
+ * handing the result to `crossValidateTrained`.
+ */
+export async function trainAndTest(options: TrainOptions = {}, onProgress?: ProgressListener): Promise<TrainingResult> {
   const started = performance.now();
   const seed = options.seed ?? DEFAULT_SPLIT.seed;
   const splitOptions: SplitOptions = { ...DEFAULT_SPLIT, seed, ...options.split };
   const forestOptions: ForestOptions = { ...DEFAULT_FOREST_OPTIONS, randomState: seed, ...options.forest };
-  const cvScheme = options.crossValidation === false ? null : { ...DEFAULT_CV_SCHEME, seed, ...options.crossValidation };
 
   const data = await loadPenguins(options.dataPath ?? DEFAULT_DATA_PATH);
   const loaded = performance.now();
@@ -153,11 +162,6 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
     const report = classificationReport(test.y, predicted, data.classes);
     const evaluated = performance.now();
 
-    const crossValidation = cvScheme
-      ? await crossValidate(data.X, data.y, data.featureNames, cvScheme, forestOptions, { grower, ...(onProgress ? { onProgress } : {}) })
-      : null;
-    const finished = performance.now();
-
     const isSeedRecipe =
       data.sha256 === CANONICAL_SHA256 && splitOptions.testSize === 0.2 && splitOptions.seed === 42 && !splitOptions.stratify;
     return {
@@ -182,24 +186,52 @@ export async function trainAndEvaluate(options: TrainOptions = {}, onProgress?: 
         .map((feature, i) => ({ feature, importance: importances[i]! }))
         .sort((a, b) => b.importance - a.importance),
       outOfBag: model.outOfBag,
-      crossValidation,
+      crossValidation: null,
       baseline: isSeedRecipe ? SEED_RECIPE_BASELINE : null,
       timings: {
         loadMs: loaded - started,
         trainMs: trained - loaded,
         evaluateMs: evaluated - trained,
-        crossValidationMs: finished - evaluated,
-        totalMs: finished - started,
+        crossValidationMs: 0,
+        totalMs: evaluated - started,
       },
       workers: grower.workers,
-      warnings: [
-        ...(data.ignoredColumns.length > 0 ? [`ignored columns not used by the model: ${data.ignoredColumns.join(', ')}`] : []),
-        ...(crossValidation?.warning ? [crossValidation.warning] : []),
-      ],
+      warnings: data.ignoredColumns.length > 0 ? [`ignored columns not used by the model: ${data.ignoredColumns.join(', ')}`] : [],
     };
   } finally {
     await grower.close();
   }
+}
+
+/**
+ * Cross-validates the forest of a `trainAndTest` result over all its rows, with the same
+ * hyperparameters and the scheme of `options` (5x3 by default; the result is returned as it is
+ * when `options.crossValidation` is `false`).
+ */
+export async function crossValidateTrained(tested: TrainingResult, options: TrainOptions = {}, onProgress?: ProgressListener): Promise<TrainingResult> {
+  const cvScheme = crossValidationScheme(options);
+  if (!cvScheme) return tested;
+  const started = performance.now();
+  const { X, y, featureNames } = tested.dataset;
+  const grower = createTreeGrower(options.workers ?? 'auto', tested.split.trainRows);
+  let crossValidation: CrossValidationSummary;
+  try {
+    crossValidation = await crossValidate(X, y, featureNames, cvScheme, tested.hyperparameters, { grower, ...(onProgress ? { onProgress } : {}) });
+  } finally {
+    await grower.close();
+  }
+  const crossValidationMs = performance.now() - started;
+  return {
+    ...tested,
+    crossValidation,
+    timings: { ...tested.timings, crossValidationMs, totalMs: tested.timings.totalMs + crossValidationMs },
+    workers: Math.max(tested.workers, grower.workers),
+    warnings: [...tested.warnings, ...(crossValidation.warning ? [crossValidation.warning] : [])],
+  };
+}
+
+function crossValidationScheme(options: TrainOptions): FoldScheme | null {
+  return options.crossValidation === false ? null : { ...DEFAULT_CV_SCHEME, seed: options.seed ?? DEFAULT_SPLIT.seed, ...options.crossValidation };
 }
 
 function summarizeData(data: PenguinDataset, trainLabels: readonly string[], testLabels: readonly string[]): DataSummary {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lang } from '../card/labels.js';
-import { chartsAsGraphics, penguinCharts, type NamedChart } from '../card/presets/penguin-graphics.js';
+import { chartsAsGraphics, startPenguinCharts, type NamedChart } from '../card/presets/penguin-graphics.js';
 import { PENGUIN_CARD_EXTRAS, penguinCard, type PenguinCardReferences } from '../card/presets/penguins.js';
 import { renderDescription } from '../card/render.js';
 import type { ModelCard } from '../card/schema.js';
@@ -11,7 +11,7 @@ import type { MlflowClient } from '../mlflow/client.js';
 import type { TrackingTarget } from '../mlflow/fallback.js';
 import type { RestStore } from '../mlflow/rest/index.js';
 import type { Tags } from '../mlflow/types.js';
-import { trainAndEvaluate, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
+import { crossValidateTrained, trainAndTest, type ProgressListener, type TrainingResult, type TrainOptions } from '../train/index.js';
 import { splitDatasets, splitRows } from './penguin-datasets.js';
 import { FOREST_FILE, writePenguinModel } from './penguin-model.js';
 import { gitCommit, metricPoints, penguinRunContent, resultsDocument, type PenguinRunContent } from './penguin-run.js';
@@ -113,12 +113,25 @@ async function writeCardFiles(request: TrainPenguinsRequest, result: TrainingRes
   return writeCard({ card, outDir: request.outDir, htmlName: cardHtmlName(request), lang: request.lang, inlineImages: request.inlineImages === true, extras: PENGUIN_CARD_EXTRAS });
 }
 
-/** Trains and evaluates, then records the run through `recording` (again locally if the server goes away part-way). */
-async function record(request: TrainPenguinsRequest, recording: Recording, staging: string): Promise<TrainPenguinsOutcome> {
-  // Training first: bad data or a bad option fails before anything is recorded.
+interface Computed {
+  result: TrainingResult;
+  rows: ReturnType<typeof splitRows>;
+  content: PenguinRunContent;
+  charts: NamedChart[];
+  evaluation: ClassifierEvaluation;
+  startTime: number;
+}
+
+/**
+ * Trains, tests and cross-validates, and computes everything the run and its card show. The test
+ * charts render on the thread pool while cross-validation runs here.
+ */
+async function compute(request: TrainPenguinsRequest): Promise<Computed> {
   const startTime = Date.now();
   const commit = gitCommit(process.cwd());
-  const result = await trainAndEvaluate(request.train, request.onProgress);
+  const tested = await trainAndTest(request.train, request.onProgress);
+  const charts = startPenguinCharts(tested, request.lang);
+  const result = await crossValidateTrained(tested, request.train, request.onProgress);
   const rows = splitRows(result);
   const evaluation = evaluatePenguinModel(result, rows.test);
   const content = penguinRunContent(
@@ -127,17 +140,7 @@ async function record(request: TrainPenguinsRequest, recording: Recording, stagi
     splitDatasets(rows, result.data.source),
     evaluation.metrics,
   );
-  const charts = await penguinCharts(result, request.lang);
-  return recording.record((client, target) => recordRun(request, { result, rows, content, charts, evaluation, startTime }, client, target, staging));
-}
-
-interface Computed {
-  result: TrainingResult;
-  rows: ReturnType<typeof splitRows>;
-  content: PenguinRunContent;
-  charts: NamedChart[];
-  evaluation: ClassifierEvaluation;
-  startTime: number;
+  return { result, rows, content, charts: await charts.finish(result), evaluation, startTime };
 }
 
 /** The record step: what was computed goes to MLflow, and the card names the run. Safe to run twice. */
@@ -250,21 +253,14 @@ export async function trainPenguins(request: TrainPenguinsRequest, recording?: R
   if (recording) {
     const staging = await mkdtemp(join(tmpdir(), 'mlflow-mct-run-'));
     try {
-      return await record(request, recording, staging);
+      // Training first: bad data or a bad option fails before anything is recorded.
+      const computed = await compute(request);
+      return await recording.record((client, target) => recordRun(request, computed, client, target, staging));
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
   }
-  const commit = gitCommit(process.cwd());
-  const result = await trainAndEvaluate(request.train, request.onProgress);
-  const rows = splitRows(result);
-  const content = penguinRunContent(
-    result,
-    { modelVersion: request.modelVersion, userTags: request.userTags, commit: await commit },
-    splitDatasets(rows, result.data.source),
-    evaluatePenguinModel(result, rows.test).metrics,
-  );
-  const charts = await penguinCharts(result, request.lang);
+  const { result, content, charts } = await compute(request);
   const written = await writeCardFiles(request, result, { modelVersion: request.modelVersion }, charts);
   return { result, content, card: written.card, files: written.files, plan: recordingPlan(request, content, charts) };
 }

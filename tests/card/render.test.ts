@@ -4,7 +4,8 @@ import { parseCard } from '../../src/card/parse.js';
 import { metricKeyName } from '../../src/card/metric-names.js';
 import { renderCard } from '../../src/card/render.js';
 import type { ModelCard } from '../../src/card/schema.js';
-import { annotatePng } from '../../src/graphics/png-metadata.js';
+import { encodeRgbaPng } from '../../src/graphics/png.js';
+import { pngAnnotationChunks } from '../../src/graphics/png-metadata.js';
 import { activeContent } from '../helpers/html.js';
 import { readFixture } from '../helpers/mct-schema.js';
 
@@ -162,22 +163,23 @@ describe('HTML rendering', () => {
 });
 
 describe('chart images in HTML', () => {
-  const annotated = (description: string, table: unknown, language = 'en') =>
-    annotatePng(Buffer.from(PNG, 'base64'), { description, table, language, pixelRatio: 2 }).toString('base64');
+  // A white 1x1 image carrying the annotation.
+  const annotated = async (description: string, table: unknown, language = 'en') =>
+    (await encodeRgbaPng(new Uint8Array([255, 255, 255, 255]), 1, 1, pngAnnotationChunks({ description, table, language, pixelRatio: 2 }))).toString('base64');
   const cardWith = (image: string): ModelCard => ({ quantitative_analysis: { graphics: { collection: [{ name: 'Chart', image }] } } });
 
-  it("uses the image's own description as alt text, its table as text under it, and its natural size", () => {
-    const html = renderCard(cardWith(annotated('Bar chart: a 0.5; b 0.25.', { columns: ['Feature', 'Importance'], rows: [['a', '0.5'], ['b', '0.25']] })), 'html');
+  it("uses the image's own description as alt text, its table as text under it, and its natural size", async () => {
+    const html = renderCard(cardWith(await annotated('Bar chart: a 0.5; b 0.25.', { columns: ['Feature', 'Importance'], rows: [['a', '0.5'], ['b', '0.25']] })), 'html');
     expect(html).toContain('alt="Bar chart: a 0.5; b 0.25." width="1" height="1"');
     expect(html).toContain('<thead><tr><th scope="col">Feature</th><th scope="col">Importance</th></tr></thead>');
     expect(html).toContain('<tr><th scope="row">a</th><td>0.5</td></tr>');
     // A Spanish card showing an English chart marks the figure as English.
-    expect(renderCard(cardWith(annotated('Bar chart.', { columns: ['x'], rows: [] })), 'html', { lang: 'es' })).toContain('<figure class="chart" lang="en">');
+    expect(renderCard(cardWith(await annotated('Bar chart.', { columns: ['x'], rows: [] })), 'html', { lang: 'es' })).toContain('<figure class="chart" lang="en">');
   });
 
-  it('keeps markup from image metadata inert and ignores malformed tables and language tags', () => {
+  it('keeps markup from image metadata inert and ignores malformed tables and language tags', async () => {
     const payload = '<img src=x onerror=alert(1)><script>alert(2)</script>';
-    const html = renderCard(cardWith(annotated(payload, { columns: [payload], rows: [[payload]] }, 'en" onmouseover="alert(3)')), 'html');
+    const html = renderCard(cardWith(await annotated(payload, { columns: [payload], rows: [[payload]] }, 'en" onmouseover="alert(3)')), 'html');
     const active = activeContent(html);
     expect(active.elements).toEqual([]);
     expect(active.handlers).toEqual([]);
@@ -185,7 +187,7 @@ describe('chart images in HTML', () => {
     expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(html).not.toContain('lang="en&quot;');
     for (const table of [{ columns: ['a', 'b'], rows: [['only one']] }, { columns: 'a', rows: [] }, [1, 2]]) {
-      const plain = renderCard(cardWith(annotated('d', table)), 'html');
+      const plain = renderCard(cardWith(await annotated('d', table)), 'html');
       expect(plain).not.toContain('<table class="data">');
       expect(plain).toContain('alt="d"');
     }

@@ -1,4 +1,4 @@
-import { barChart, chartPng, confusionMatrix, intervalChart, stripChart, toBase64 } from '../../graphics/index.js';
+import { barChart, chartPng, confusionMatrix, intervalChart, stripChart, toBase64, type Chart } from '../../graphics/index.js';
 import { classIntervals } from '../../train/class-intervals.js';
 import type { CvMetric, TrainingResult } from '../../train/index.js';
 import type { Lang } from '../labels.js';
@@ -67,72 +67,88 @@ const TEXTS: Record<Lang, ChartTexts> = {
   },
 };
 
-/** The charts of a training result: confusion matrix, per-class metrics, cross-validation spread, feature importance. */
-export async function penguinCharts(result: TrainingResult, lang: Lang): Promise<NamedChart[]> {
+/** Charts being drawn; `finish` adds what cross-validation found and gives them all, in card order. */
+export interface PenguinChartsInProgress {
+  finish(result: TrainingResult): Promise<NamedChart[]>;
+}
+
+/**
+ * Starts drawing the charts of a tested model (confusion matrix, per-class metrics, feature
+ * importance). They render on libuv's thread pool, so a caller that cross-validates meanwhile
+ * has them for free on a second core; `finish` draws the cross-validation chart, when the
+ * result has one, and returns the four.
+ */
+export function startPenguinCharts(tested: TrainingResult, lang: Lang): PenguinChartsInProgress {
   const texts = TEXTS[lang];
-  const perClass = result.test.perClass;
-  const intervals = classIntervals(result.test.confusionMatrix);
+  const perClass = tested.test.perClass;
+  const intervals = classIntervals(tested.test.confusionMatrix);
   const estimate = (value: number, interval: { lower: number; upper: number }) => ({
     value,
     lower: Math.min(value, interval.lower),
     upper: Math.max(value, interval.upper),
   });
-  const charts = [
-    {
-      file: 'confusion_matrix.png',
-      chart: confusionMatrix({
-        labels: result.test.confusionMatrix.labels,
-        matrix: result.test.confusionMatrix.matrix,
-        title: texts.confusion,
-        lang,
-        axisLabels: { trueLabel: texts.trueLabel, predictedLabel: texts.predicted },
-      }),
-    },
-    {
-      file: 'per_class_metrics.png',
-      chart: intervalChart({
-        title: texts.perClass,
-        lang,
-        categories: perClass.map((metrics) => metrics.label),
-        categoryHeading: texts.species,
-        series: (['precision', 'recall', 'f1'] as const).map((metric, s) => ({
-          name: texts.series[s] ?? metric,
-          estimates: perClass.map((metrics, c) => estimate(metrics[metric], intervals[c]![metric])),
-        })),
-        extraColumns: [{ heading: texts.support, values: perClass.map((metrics) => String(metrics.support)) }],
-        axisLabel: texts.score,
-        ceiling: 1,
-      }),
-    },
-    ...(result.crossValidation
-      ? [
-          {
-            file: 'cross_validation.png',
-            chart: stripChart({
-              title: texts.crossValidation(result.crossValidation.fits, result.crossValidation.folds, result.crossValidation.repeats),
+  const draw = (file: string, chart: Chart): Promise<NamedChart> => chartPng(chart).then((png) => ({ name: chart.title, file, png }));
+  const confusion = draw(
+    'confusion_matrix.png',
+    confusionMatrix({
+      labels: tested.test.confusionMatrix.labels,
+      matrix: tested.test.confusionMatrix.matrix,
+      title: texts.confusion,
+      lang,
+      axisLabels: { trueLabel: texts.trueLabel, predictedLabel: texts.predicted },
+    }),
+  );
+  const metrics = draw(
+    'per_class_metrics.png',
+    intervalChart({
+      title: texts.perClass,
+      lang,
+      categories: perClass.map((entry) => entry.label),
+      categoryHeading: texts.species,
+      series: (['precision', 'recall', 'f1'] as const).map((metric, s) => ({
+        name: texts.series[s] ?? metric,
+        estimates: perClass.map((entry, c) => estimate(entry[metric], intervals[c]![metric])),
+      })),
+      extraColumns: [{ heading: texts.support, values: perClass.map((entry) => String(entry.support)) }],
+      axisLabel: texts.score,
+      ceiling: 1,
+    }),
+  );
+  const importance = draw(
+    'feature_importance.png',
+    barChart({
+      title: texts.importance,
+      lang,
+      items: tested.featureImportance.map((entry) => ({ label: entry.feature, value: entry.importance })),
+      sort: 'descending',
+      labelHeading: texts.feature,
+      valueHeading: texts.importanceHeading,
+      axisLabel: texts.importanceAxis,
+    }),
+  );
+  const started = Promise.all([confusion, metrics, importance]);
+  // A failure is reported by `finish`; until then it must not count as an unhandled rejection.
+  started.catch(() => undefined);
+  return {
+    async finish(result) {
+      const cv = result.crossValidation;
+      const spread = cv
+        ? draw(
+            'cross_validation.png',
+            stripChart({
+              title: texts.crossValidation(cv.fits, cv.folds, cv.repeats),
               lang,
               labelHeading: texts.metric,
-              rows: (Object.keys(texts.cvMetrics) as CvMetric[]).map((metric) => ({ label: texts.cvMetrics[metric], values: result.crossValidation!.metrics[metric].values })),
+              rows: (Object.keys(texts.cvMetrics) as CvMetric[]).map((metric) => ({ label: texts.cvMetrics[metric], values: cv.metrics[metric].values })),
               axisLabel: texts.score,
               ceiling: 1,
             }),
-          },
-        ]
-      : []),
-    {
-      file: 'feature_importance.png',
-      chart: barChart({
-        title: texts.importance,
-        lang,
-        items: result.featureImportance.map((entry) => ({ label: entry.feature, value: entry.importance })),
-        sort: 'descending',
-        labelHeading: texts.feature,
-        valueHeading: texts.importanceHeading,
-        axisLabel: texts.importanceAxis,
-      }),
+          )
+        : undefined;
+      const [[first, second, last], spreadChart] = await Promise.all([started, spread]);
+      return [first, second, ...(spreadChart ? [spreadChart] : []), last];
     },
-  ];
-  return Promise.all(charts.map(async ({ file, chart }) => ({ name: chart.title, file, png: await chartPng(chart) })));
+  };
 }
 
 /** The charts as MCT graphics (bare base64 PNG). */
