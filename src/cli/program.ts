@@ -119,9 +119,9 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .configureOutput({ outputError: (text, write) => write(errorLine(`${text.replace(/^error: /, '').trimEnd()} — run with --help for usage`)) })
     .addHelpText('after', `\nHelp topics: mlflow-mct help ${TOPICS.join(' | ')}; shell completion: mlflow-mct completion bash|zsh|fish\n`);
 
-  // Each command's module (and what it imports: training, cards, the MLflow client) loads only
-  // when that command runs; the others are listed by name and summary, so --version and --help
-  // start fast.
+  // Each command's module (and what it imports: training, cards, the MLflow client) loads (in the
+  // bundled CLI: initializes) only when that command runs; the others are listed by name and
+  // summary, so --version and --help start fast.
   const wanted = commandsToLoad(argv);
   for (const command of COMMANDS) {
     if (wanted === 'all' || wanted.has(command.name)) (await command.load())(program);
