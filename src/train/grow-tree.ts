@@ -46,36 +46,66 @@ const PURE = 2.220446049250313e-16;
 /**
  * Working memory of the grower, kept between trees of the same shape: typed arrays live outside
  * the JS heap, and allocating them per tree made garbage collection the largest cost on small data.
+ * A class rather than an object literal, so that a second one (larger data) keeps V8's field
+ * types and the grower's optimized code (see `BinnedMatrix`).
  */
-interface Scratch {
-  rows: number;
-  features: number;
-  classCount: number;
-  weights: Uint32Array;
+class Scratch {
+  readonly weights: Uint32Array;
   /** The tree's distinct rows, each node a contiguous range; label and weight kept alongside, so the histogram loop reads them in order. */
-  samples: Int32Array;
-  sampleLabels: Uint16Array;
-  sampleWeights: Uint32Array;
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  value: Float64Array;
-  splitCode: Int32Array;
-  order: Int32Array;
-  histogram: Float64Array;
-  binRows: Int32Array;
-  leftWeights: Float64Array;
-  bestLeft: Float64Array;
-  nodeWeights: Float64Array;
+  readonly samples: Int32Array;
+  readonly sampleLabels: Uint16Array;
+  readonly sampleWeights: Uint32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly value: Float64Array;
+  readonly splitCode: Int32Array;
+  readonly order: Int32Array;
+  readonly histogram: Float64Array;
+  readonly binRows: Int32Array;
+  readonly leftWeights: Float64Array;
+  readonly bestLeft: Float64Array;
+  readonly nodeWeights: Float64Array;
   /** The best split found at a node: its bin, then its threshold. */
-  bestSplit: Float64Array;
+  readonly bestSplit: Float64Array;
   /** Pending nodes, depth-first: range, depth, parent link, and class weights (`classCount` each). */
-  stackStart: Int32Array;
-  stackEnd: Int32Array;
-  stackDepth: Int32Array;
-  stackParent: Int32Array;
-  stackWeights: Float64Array;
+  readonly stackStart: Int32Array;
+  readonly stackEnd: Int32Array;
+  readonly stackDepth: Int32Array;
+  readonly stackParent: Int32Array;
+  readonly stackWeights: Float64Array;
+
+  constructor(
+    readonly rows: number,
+    readonly features: number,
+    readonly classCount: number,
+  ) {
+    // A tree over at most `rows` distinct rows has at most 2 * rows - 1 nodes; the stack holds at most one pending node per level.
+    const capacity = Math.max(1, 2 * rows);
+    this.weights = new Uint32Array(rows);
+    this.samples = new Int32Array(rows);
+    this.sampleLabels = new Uint16Array(rows);
+    this.sampleWeights = new Uint32Array(rows);
+    this.feature = new Int32Array(capacity);
+    this.threshold = new Float64Array(capacity);
+    this.left = new Int32Array(capacity);
+    this.right = new Int32Array(capacity);
+    this.value = new Float64Array(capacity * classCount);
+    this.splitCode = new Int32Array(capacity);
+    this.order = new Int32Array(features);
+    this.histogram = new Float64Array(MAX_BINS * classCount);
+    this.binRows = new Int32Array(MAX_BINS);
+    this.leftWeights = new Float64Array(classCount);
+    this.bestLeft = new Float64Array(classCount);
+    this.nodeWeights = new Float64Array(classCount);
+    this.bestSplit = new Float64Array(2);
+    this.stackStart = new Int32Array(capacity);
+    this.stackEnd = new Int32Array(capacity);
+    this.stackDepth = new Int32Array(capacity);
+    this.stackParent = new Int32Array(capacity);
+    this.stackWeights = new Float64Array(capacity * classCount);
+  }
 }
 
 let cached: Scratch | undefined;
@@ -87,35 +117,7 @@ let cached: Scratch | undefined;
  */
 function scratchFor(rows: number, features: number, classCount: number): Scratch {
   if (cached && cached.rows >= rows && cached.features === features && cached.classCount === classCount) return cached;
-  // A tree over at most `rows` distinct rows has at most 2 * rows - 1 nodes; the stack holds at most one pending node per level.
-  const capacity = Math.max(1, 2 * rows);
-  cached = {
-    rows,
-    features,
-    classCount,
-    weights: new Uint32Array(rows),
-    samples: new Int32Array(rows),
-    sampleLabels: new Uint16Array(rows),
-    sampleWeights: new Uint32Array(rows),
-    feature: new Int32Array(capacity),
-    threshold: new Float64Array(capacity),
-    left: new Int32Array(capacity),
-    right: new Int32Array(capacity),
-    value: new Float64Array(capacity * classCount),
-    splitCode: new Int32Array(capacity),
-    order: new Int32Array(features),
-    histogram: new Float64Array(MAX_BINS * classCount),
-    binRows: new Int32Array(MAX_BINS),
-    leftWeights: new Float64Array(classCount),
-    bestLeft: new Float64Array(classCount),
-    nodeWeights: new Float64Array(classCount),
-    bestSplit: new Float64Array(2),
-    stackStart: new Int32Array(capacity),
-    stackEnd: new Int32Array(capacity),
-    stackDepth: new Int32Array(capacity),
-    stackParent: new Int32Array(capacity),
-    stackWeights: new Float64Array(capacity * classCount),
-  };
+  cached = new Scratch(rows, features, classCount);
   return cached;
 }
 

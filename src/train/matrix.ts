@@ -59,7 +59,25 @@ export function buildTrainingMatrix(X: readonly (readonly number[])[], labels: r
       rowCodes[i * features + f] = code;
     }
   }
-  return { rows, features, classCount, codes, rowCodes, labels: labelCodes, binValues, exact };
+  return new BinnedMatrix(rows, features, classCount, codes, rowCodes, labelCodes, binValues, exact);
+}
+
+/**
+ * Made by a constructor, not an object literal: V8 generalizes the field types of a literal's
+ * objects when the literal runs a second time, which threw away the grower's optimized code at
+ * the first cross-validation fold (each fold bins its own rows).
+ */
+class BinnedMatrix implements TrainingMatrix {
+  constructor(
+    readonly rows: number,
+    readonly features: number,
+    readonly classCount: number,
+    readonly codes: Uint8Array,
+    readonly rowCodes: Uint8Array,
+    readonly labels: Uint16Array,
+    readonly binValues: Float64Array[],
+    readonly exact: boolean[],
+  ) {}
 }
 
 function distinctValues(sorted: Float64Array): Float64Array {
