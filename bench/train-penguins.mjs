@@ -171,7 +171,7 @@ table(
 );
 
 const STARTUP_GOAL_MS = 150;
-console.log(`\n  start-up (goal <= ${STARTUP_GOAL_MS} ms, each command loading only the modules it uses)`);
+console.log(`\n  start-up (goal <= ${STARTUP_GOAL_MS} ms, each command initializing only the modules it uses)`);
 table(
   ['process', 'median', 'goal'],
   ['cliLoad', 'cliHelp'].map((name) => {
@@ -189,7 +189,7 @@ const oursSteps = (name) => {
   const inside = median(timing(name, 'totalMs'));
   return [
     ['Node start-up (node -e "")', nodeStart],
-    ['module load + exit (--version minus start-up)', cliLoad !== undefined && nodeStart !== undefined ? cliLoad - nodeStart : undefined],
+    ['CLI load + exit (--version minus start-up)', cliLoad !== undefined && nodeStart !== undefined ? cliLoad - nodeStart : undefined],
     ['read and prepare the CSV', median(timing(name, 'loadMs'))],
     ['train 100 trees (worker start-up included)', median(timing(name, 'trainMs'))],
     ['test-set evaluation', median(timing(name, 'evaluateMs'))],
