@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   'tests/card/published-schema.test.ts',
   'tests/card/templates-generated.test.ts',
+  'tests/card/penguin-charts.test.ts',
   'tests/card/render.test.ts',
   'tests/card/schema.test.ts',
   'tests/filestore/file-store.test.ts',

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_PATH, ForestModel, describeProgress, trainAndEvaluate, type TrainingProgress } from '../../src/train/index.js';
+import { DEFAULT_DATA_PATH, ForestModel, crossValidateTrained, describeProgress, trainAndEvaluate, trainAndTest, type TrainingProgress } from '../../src/train/index.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { SEED_TEST_ROWS } from './parity-fixture.js';
 
@@ -120,6 +120,22 @@ describe('trainAndEvaluate with other options', () => {
     await copyFile(DEFAULT_DATA_PATH, join(dir, 'copy.csv'));
     const copy = await trainAndEvaluate({ dataPath: join(dir, 'copy.csv'), forest: { nEstimators: 5 }, crossValidation: false });
     expect(copy.baseline).not.toBeNull();
+  });
+
+  it('splits into trainAndTest, whose result has no cross-validation yet, and crossValidateTrained, which adds it', async () => {
+    const options = { seed: 5, forest: { nEstimators: 8 }, crossValidation: { folds: 3, repeats: 2 } };
+    const tested = await trainAndTest(options);
+    expect(tested.crossValidation).toBeNull();
+    expect(tested.timings.crossValidationMs).toBe(0);
+    const completed = await crossValidateTrained(tested, options);
+    const whole = await trainAndEvaluate(options);
+    expect(completed.crossValidation).toEqual(whole.crossValidation);
+    expect(completed.crossValidation?.fits).toBe(6);
+    expect(completed.test).toEqual(whole.test);
+    expect(completed.timings.totalMs).toBeCloseTo(tested.timings.totalMs + completed.timings.crossValidationMs, 6);
+    // The tested result is not changed, and no scheme means nothing to add.
+    expect(tested.crossValidation).toBeNull();
+    expect(await crossValidateTrained(tested, { ...options, crossValidation: false })).toBe(tested);
   });
 
   it('fails with exit 2 on bad data and on bad options', async () => {
