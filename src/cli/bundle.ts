@@ -9,6 +9,7 @@
  * line names both) and only by the V8 that made it (V8 checks its version and flags); otherwise
  * the bundle compiles as usual, a little slower and otherwise the same.
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,12 +44,14 @@ const BUILD_ID = new RegExp(`^${BUILD_ID_PREFIX}([0-9a-f]{64})\\n`);
  */
 export function loadBundledCli(options: { directory?: string; writeCacheTo?: string } = {}): BundledCli | undefined {
   const file = join(options.directory ?? dirname(fileURLToPath(import.meta.url)), BUNDLE_FILE);
-  let source: string;
+  let bytes: Buffer;
   try {
-    source = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     return undefined;
   }
+  // The build writes ASCII (non-ASCII escaped); as a one-byte string it needs no UTF-8 decoding.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const id = BUILD_ID.exec(source)?.[1];
   const cachedData = id && !options.writeCacheTo ? readCache(`${file}.cache`, id) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,8 @@ describe('the bundled CLI', () => {
     expect(fromModules.code).toBe(0);
     expect(bundled.stdout.replace(/\ncode cache: accepted$/, '')).toBe(fromModules.stdout);
     expect(runCli(['--help']).stdout).toBe(fromModules.stdout);
+    // ASCII, so the executable reads it without UTF-8 decoding.
+    expect(isAscii(readFileSync(fileURLToPath(new URL(`../../dist/cli/${BUNDLE_FILE}`, import.meta.url))))).toBe(true);
   });
 
   it('finds the files each module reads beside itself: data, package.json, templates, fonts', () => {
@@ -83,11 +86,12 @@ describe('loadBundledCli', () => {
     writeFileSync(cache, Buffer.concat([written.subarray(0, header), Buffer.alloc(written.length - header, 7)]));
     expect(loadAndRun(['d'], { directory }).stdout).toBe('toy d\ncode cache: rejected');
 
-    // A cache made for another build of the bundle is not offered to V8 at all.
+    // A cache made for another build of the bundle is not offered to V8 at all; a bundle that is
+    // not ASCII is read as UTF-8.
     writeFileSync(cache, written);
-    const other = "exports.startCli = async (argv) => { process.stdout.write('new ' + argv.join(' ')); };";
+    const other = "exports.startCli = async (argv) => { process.stdout.write('año ' + argv.join(' ')); };";
     const id = createHash('sha256').update(other).digest('hex');
     writeFileSync(join(directory, BUNDLE_FILE), `${BUILD_ID_PREFIX}${id}\n${other}`);
-    expect(loadAndRun(['e'], { directory }).stdout).toBe('new e\ncode cache: absent');
+    expect(loadAndRun(['e'], { directory }).stdout).toBe('año e\ncode cache: absent');
   });
 });
