@@ -231,7 +231,7 @@ if (mlflow.server) {
       (pythonVersions ? `; Python side: mlflow ${pythonVersions.mlflow}, scikit-learn ${pythonVersions['scikit-learn']}, pandas ${pythonVersions.pandas} (.venv-mlflow-${MLFLOW_VERSION})` : ''),
   );
   const counts = (name) => mlflowRuns[name].map((run) => run.requests.length);
-  const selfReported = (name) => mlflowRuns[name].map((run) => run.report.mlflow?.httpRequests ?? '—');
+  const selfReported = (name) => mlflowRuns[name].map((run) => run.report.mlflow?.http_requests ?? '—');
   const mlflowWall = (name) => mlflowRuns[name].map((run) => run.ms);
   const mlflowLabels = {
     ours: 'train-penguins --mlflow-uri --mlflow-reg-name',
@@ -259,7 +259,7 @@ if (mlflow.server) {
     ],
     'lrrl',
   );
-  const mismatches = mlflowRuns.ours.concat(mlflowRuns.oursNoEvaluate).filter((run) => run.report.mlflow?.httpRequests !== run.requests.length);
+  const mismatches = mlflowRuns.ours.concat(mlflowRuns.oursNoEvaluate).filter((run) => run.report.mlflow?.http_requests !== run.requests.length);
   if (mismatches.length > 0) console.log(`  note: in ${mismatches.length} run(s) the CLI's own request count differs from the proxy's`);
 
   // The requests of the last run of each side, by endpoint (ids and artifact paths folded).
