@@ -51,8 +51,10 @@ function versionJson(version: ModelVersion): Record<string, unknown> {
   };
 }
 
-function tagLines(tags: Record<string, string>): string[] {
-  return Object.keys(tags).length > 0 ? [`  Tags:        ${Object.entries(tags).map(([key, value]) => `${key}=${value}`).join(', ')}`] : [];
+/** `  Tags:        a=1, b=2` (the label padded to the column), or no line when there is nothing. */
+function pairsLine(label: string, pairs: Record<string, string>): string[] {
+  const entries = Object.entries(pairs);
+  return entries.length > 0 ? [`  ${`${label}:`.padEnd(13)}${entries.map(([key, value]) => `${key}=${value}`).join(', ')}`] : [];
 }
 
 function shownVersion(shown: Extract<ShownModel, { kind: 'version' }>): [Record<string, unknown>, string[]] {
@@ -67,7 +69,7 @@ function shownVersion(shown: Extract<ShownModel, { kind: 'version' }>): [Record<
     `  Source:      ${version.source}`,
     `  Files:       ${shown.artifactUri}`,
     `  Created:     ${formatTime(version.creationTimestamp)} UTC`,
-    ...tagLines(version.tags),
+    ...pairsLine('Tags', version.tags),
     '  Description:',
     ...(version.description ? version.description.split('\n').map((line) => `    ${line}`.trimEnd()) : ['    -']),
   ];
@@ -83,8 +85,8 @@ function shownLoggedModel(model: LoggedModel): [Record<string, unknown>, string[
     ...(model.modelType ? [`  Type:        ${model.modelType}`] : []),
     `  Files:       ${model.artifactUri}`,
     `  Created:     ${formatTime(model.creationTimestamp)} UTC`,
-    ...(Object.keys(model.params).length > 0 ? [`  Params:      ${Object.entries(model.params).map(([key, value]) => `${key}=${value}`).join(', ')}`] : []),
-    ...tagLines(model.tags),
+    ...pairsLine('Params', model.params),
+    ...pairsLine('Tags', model.tags),
   ];
   const json = {
     artifact_uri: model.artifactUri,

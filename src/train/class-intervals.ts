@@ -31,7 +31,19 @@ export interface ClassIntervals {
 const INTERVAL_LEVEL = 0.95;
 const PRIOR = 0.5;
 
-export function classIntervals(confusion: ConfusionMatrix): ClassIntervals[] {
+/** Each confusion matrix's intervals, computed once: a run's card and its charts both show them. */
+const computed = new WeakMap<ConfusionMatrix, readonly ClassIntervals[]>();
+
+export function classIntervals(confusion: ConfusionMatrix): readonly ClassIntervals[] {
+  let intervals = computed.get(confusion);
+  if (!intervals) {
+    intervals = intervalsOf(confusion);
+    computed.set(confusion, intervals);
+  }
+  return intervals;
+}
+
+function intervalsOf(confusion: ConfusionMatrix): ClassIntervals[] {
   const { labels, matrix } = confusion;
   const tail = (1 - INTERVAL_LEVEL) / 2;
   const betaInterval = (a: number, b: number): Interval => ({ lower: betaQuantile(tail, a, b), upper: betaQuantile(1 - tail, a, b) });

@@ -42,7 +42,6 @@ export interface GrownTree {
 /** scikit-learn's `EPSILON`: a node this pure is a leaf. */
 const PURE = 2.220446049250313e-16;
 
-
 /**
  * Working memory of the grower, kept between trees of the same shape: typed arrays live outside
  * the JS heap, and allocating them per tree made garbage collection the largest cost on small data.

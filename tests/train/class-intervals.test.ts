@@ -36,7 +36,8 @@ describe('classIntervals', () => {
     expect(chinstrap.f1.upper).toBeCloseTo(0.99326926, 7);
   });
 
-  it('is the same every time for the same matrix', () => {
+  it('is the same every time for the same matrix, and computed once per matrix (the card and its charts both ask)', () => {
     expect(classIntervals(confusion)).toEqual(classIntervals(structuredClone(confusion)));
+    expect(classIntervals(confusion)).toBe(classIntervals(confusion));
   });
 });
